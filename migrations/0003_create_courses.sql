@@ -82,7 +82,9 @@ CREATE TABLE course_sessions (
     instructor_id bigint NOT NULL REFERENCES instructors (id),
     starts_at     timestamptz NOT NULL,
     ends_at       timestamptz NOT NULL,
-    during        tstzrange GENERATED ALWAYS AS (tstzrange(starts_at, ends_at, '[)')) STORED,
+    -- greatest() keeps the generated range valid so that the CHECK below, not a range error, refuses
+    -- a session that ends before it starts.
+    during        tstzrange GENERATED ALWAYS AS (tstzrange(starts_at, greatest(starts_at, ends_at), '[)')) STORED,
     topic         text NOT NULL DEFAULT '',
     status        text NOT NULL DEFAULT 'scheduled' CHECK (status IN ('scheduled', 'cancelled')),
     cancel_reason text,

@@ -54,20 +54,33 @@ func New(t testing.TB) *sqlx.DB {
 // servers or several pools. The database is dropped when the test ends.
 func NewURL(t testing.TB) string {
 	t.Helper()
-	admin := AdminURL(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	tmpl, err := ensureTemplate(ctx, admin)
+	tmpl, err := ensureTemplate(ctx, AdminURL(t))
 	if err != nil {
 		t.Fatalf("test database template: %v", err)
 	}
+	return create(t, tmpl)
+}
+
+// NewEmptyURL creates a new database with no schema at all, for tests of migrating from nothing.
+func NewEmptyURL(t testing.TB) string {
+	t.Helper()
+	return create(t, "template0")
+}
+
+func create(t testing.TB, tmpl string) string {
+	t.Helper()
+	admin := AdminURL(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
 	name := "kc_test_" + randomHex(8)
 	adb, err := sqlx.Open("postgres", admin)
 	if err != nil {
 		t.Fatalf("open admin database: %v", err)
 	}
 	defer adb.Close()
-	if _, err := adb.ExecContext(ctx, fmt.Sprintf(`CREATE DATABASE %s TEMPLATE %s`, name, tmpl)); err != nil {
+	if _, err := adb.ExecContext(ctx, fmt.Sprintf(`CREATE DATABASE %s ENCODING 'UTF8' TEMPLATE %s`, name, tmpl)); err != nil {
 		t.Fatalf("create test database: %v", err)
 	}
 	t.Cleanup(func() {
