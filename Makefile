@@ -18,6 +18,7 @@ run: build
 
 ## test: gofmt, go vet and the whole test suite with the race detector, against a real PostgreSQL.
 test:
+	@scripts/deps.sh
 	@url="$$(scripts/postgres.sh test)"; export TEST_DATABASE_URL="$$url"; \
 	unformatted="$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))"; \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi; \

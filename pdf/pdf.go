@@ -1,0 +1,100 @@
+// Package pdf lays out the printed documents (certificates, sign-in sheets, programmes) with gofpdf.
+// It is the only package that imports gofpdf. Fonts are DejaVu TTFs embedded in the binary, so every
+// Vietnamese letter prints; each document parses its own copy of them, because gofpdf's UTF-8 font
+// code is not safe to share between documents built at the same time.
+package pdf
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/jung-kurt/gofpdf"
+	"golang.org/x/text/unicode/norm"
+)
+
+//go:embed fonts/*.ttf
+var fonts embed.FS
+
+// Font families registered on every document.
+const (
+	Sans  = "sans"
+	Serif = "serif"
+)
+
+var fontFiles = []struct{ family, style, file string }{
+	{Sans, "", "fonts/DejaVuSans.ttf"},
+	{Sans, "B", "fonts/DejaVuSans-Bold.ttf"},
+	{Serif, "", "fonts/DejaVuSerif.ttf"},
+	{Serif, "B", "fonts/DejaVuSerif-Bold.ttf"},
+}
+
+// Orientation of a page.
+const (
+	Portrait  = "P"
+	Landscape = "L"
+)
+
+// New returns an A4 document with the Unicode fonts registered and output made reproducible:
+// the same content gives the same bytes.
+func New(orientation string, created time.Time) (*gofpdf.Fpdf, error) {
+	doc := gofpdf.New(orientation, "mm", "A4", "")
+	for _, f := range fontFiles {
+		b, err := fonts.ReadFile(f.file)
+		if err != nil {
+			return nil, fmt.Errorf("font %s: %w", f.file, err)
+		}
+		doc.AddUTF8FontFromBytes(f.family, f.style, bytes.Clone(b))
+	}
+	if err := doc.Error(); err != nil {
+		return nil, fmt.Errorf("fonts: %w", err)
+	}
+	doc.SetCatalogSort(true)
+	doc.SetCreationDate(created)
+	doc.SetModificationDate(created)
+	doc.SetCreator("khuyencong", true)
+	doc.SetFont(Sans, "", 11)
+	return doc, nil
+}
+
+// Clean makes user text safe to print: NFC, no control characters, and nothing above U+FFFF (emoji),
+// which makes gofpdf panic.
+func Clean(s string) string {
+	s = norm.NFC.String(s)
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r > 0xFFFF:
+			return -1
+		case r == '\t' || r == '\n':
+			return ' '
+		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// Output renders doc to bytes, returning any error gofpdf kept on the document.
+func Output(doc *gofpdf.Fpdf) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := doc.Output(&buf); err != nil {
+		return nil, fmt.Errorf("render pdf: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// FitFontSize returns the largest size ≤ max at which text fits in width (mm), and never below min,
+// so that long names shrink instead of overflowing.
+func FitFontSize(doc *gofpdf.Fpdf, family, style, text string, width, max, min float64) float64 {
+	for size := max; size > min; size -= 0.5 {
+		doc.SetFont(family, style, size)
+		if doc.GetStringWidth(text) <= width {
+			return size
+		}
+	}
+	doc.SetFont(family, style, min)
+	return min
+}
