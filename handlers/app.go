@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -29,13 +30,24 @@ type Config struct {
 	BodyLimit      int           // largest request body, in bytes
 	TrustedProxies []string      // addresses whose X-Forwarded-For is believed
 	Version        string
+
+	SessionIdle          time.Duration // a session unused this long ends (default 30 min)
+	SessionAbsolute      time.Duration // a session ends this long after login, used or not (default 12 h)
+	APITokenTTL          time.Duration // lifetime of a bearer token (default 30 days)
+	LoginWindow          time.Duration // the window of the login limits (default 1 min)
+	LoginLimitPerAccount int           // failed logins per account per window before 429 (default 10)
+	LoginLimitPerIP      int           // login attempts per client address per window (default 60)
+	LookupWindow         time.Duration // the window of public look-ups' limit (default 1 min)
+	LookupLimitPerIP     int           // public look-ups per client address per window (default 60)
 }
 
 // Handler carries the dependencies of every route.
 type Handler struct {
-	store *models.Store
-	cfg   Config
-	log   *slog.Logger
+	store   *models.Store
+	cfg     Config
+	log     *slog.Logger
+	access  map[string]Access
+	openapi []byte
 }
 
 // New returns a handler; zero config fields get sensible defaults.
@@ -55,7 +67,31 @@ func New(store *models.Store, cfg Config, log *slog.Logger) *Handler {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Handler{store: store, cfg: cfg, log: log}
+	setDefault(&cfg.SessionIdle, 30*time.Minute)
+	setDefault(&cfg.SessionAbsolute, 12*time.Hour)
+	setDefault(&cfg.APITokenTTL, 30*24*time.Hour)
+	setDefault(&cfg.LoginWindow, time.Minute)
+	setDefault(&cfg.LookupWindow, time.Minute)
+	setDefault(&cfg.LoginLimitPerAccount, 10)
+	setDefault(&cfg.LoginLimitPerIP, 60)
+	setDefault(&cfg.LookupLimitPerIP, 60)
+	return &Handler{store: store, cfg: cfg, log: log, access: map[string]Access{}}
+}
+
+func setDefault[T comparable](v *T, def T) {
+	var zero T
+	if *v == zero {
+		*v = def
+	}
+}
+
+// RouteAccess returns every registered route ("METHOD /path") with who may use it.
+func (h *Handler) RouteAccess() map[string]Access {
+	out := make(map[string]Access, len(h.access))
+	for k, v := range h.access {
+		out[k] = v
+	}
+	return out
 }
 
 // NewApp returns the fully configured Fiber app: config, middleware, error handler, views and routes.
@@ -64,6 +100,9 @@ func NewApp(h *Handler) (*fiber.App, error) {
 	views, err := newViews()
 	if err != nil {
 		return nil, err
+	}
+	if h.openapi, err = buildOpenAPI(); err != nil {
+		return nil, fmt.Errorf("openapi: %w", err)
 	}
 	app := fiber.New(fiber.Config{
 		AppName:                 "khuyencong",
@@ -90,12 +129,14 @@ func NewApp(h *Handler) (*fiber.App, error) {
 		CrossOriginEmbedderPolicy: "unsafe-none",
 		PermissionPolicy:          "camera=(self), microphone=(), geolocation=()",
 	}))
-	app.Use(h.requestContext)
 	static, err := fs.Sub(templates.FS, "static")
 	if err != nil {
 		return nil, fmt.Errorf("static assets: %w", err)
 	}
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 3600}))
+	app.Use(h.requestContext)
+	app.Use(h.authenticate)
+	app.Use(h.csrf)
 	h.routes(app)
 	return app, nil
 }
@@ -117,6 +158,22 @@ func newViews() (*html.Engine, error) {
 		"pct":      vi.Percent,
 		"date":     vi.Date,
 		"datetime": vi.DateTime,
+		"field":    func(f form, name string) string { return f.Values[name] },
+		"ferr":     func(lang string, f form, name string) string { return fieldMessage(lang, f.Errors[name]) },
+		"add":      func(a, b int) int { return a + b },
+		"list":     func(v ...string) []string { return v },
+		"int64":    func(n int) int64 { return int64(n) },
+		"dict": func(kv ...any) map[string]any {
+			m := make(map[string]any, len(kv)/2)
+			for i := 0; i+1 < len(kv); i += 2 {
+				k, _ := kv[i].(string)
+				m[k] = kv[i+1]
+			}
+			return m
+		},
+		"hasRole": func(u *models.User, roles ...string) bool {
+			return u != nil && slices.Contains(roles, u.Role)
+		},
 	})
 	if err := engine.Load(); err != nil {
 		return nil, fmt.Errorf("parse templates: %w", err)
@@ -124,26 +181,43 @@ func newViews() (*html.Engine, error) {
 	return engine, nil
 }
 
-// Page is the data every HTML page gets: its language, title and request facts for the layout.
+// Page is the data every HTML page gets: its language, title, the user, the CSRF token for its forms,
+// and request facts for the layout.
 type Page struct {
 	Lang      string
 	Title     string
 	Path      string
 	RequestID string
+	User      *models.User
+	CSRF      string
 	Data      any
+}
+
+// form is the data of a page with a form: the values typed, field errors (message keys) and a
+// general error.
+type form struct {
+	Values map[string]string
+	Errors map[string]string
+	Error  string
+	Data   any
 }
 
 // render renders an HTML page inside the main layout.
 func (h *Handler) render(c *fiber.Ctx, status int, name, title string, data any) error {
 	lang := Lang(c)
-	c.Status(status)
-	return c.Render(name, Page{
+	p := Page{
 		Lang:      lang,
 		Title:     T(lang, title),
 		Path:      c.Path(),
 		RequestID: requestID(c),
+		User:      currentUser(c),
 		Data:      data,
-	}, "layouts/main")
+	}
+	if sess, ok := c.Locals(localSession).(*models.Session); ok && sess != nil {
+		p.CSRF = sess.CSRF
+	}
+	c.Status(status)
+	return c.Render(name, p, "layouts/main")
 }
 
 func requestID(c *fiber.Ctx) string {

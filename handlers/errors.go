@@ -82,12 +82,20 @@ func translateFields(lang string, f map[string]string) map[string]string {
 	}
 	out := make(map[string]string, len(f))
 	for k, v := range f {
-		out[k] = T(lang, "field."+v)
-		if strings.HasPrefix(out[k], "field.") {
-			out[k] = v
-		}
+		out[k] = fieldMessage(lang, v)
 	}
 	return out
+}
+
+// fieldMessage translates a field error's message key ("required", "invalid_email"…).
+func fieldMessage(lang, key string) string {
+	if key == "" {
+		return ""
+	}
+	if m := T(lang, "field."+key); !strings.HasPrefix(m, "field.") {
+		return m
+	}
+	return key
 }
 
 // classify maps an error to an HTTP status and, for invalid input, the fields at fault.

@@ -87,3 +87,78 @@ func Lang(c *fiber.Ctx) string {
 	}
 	return LangVI
 }
+
+// addMessages adds an area's strings; each area file calls it from init.
+func addMessages(m map[string][2]string) {
+	for k, v := range m {
+		if _, dup := messages[k]; dup {
+			panic("duplicate message key " + k)
+		}
+		messages[k] = v
+	}
+}
+
+func init() {
+	addMessages(map[string][2]string{
+		"nav.app":                   {"Bảng điều khiển", "Dashboard"},
+		"nav.trainees":              {"Học viên", "Trainees"},
+		"nav.instructors":           {"Nghệ nhân, giảng viên", "Masters and trainers"},
+		"nav.establishments":        {"Cơ sở CNNT", "Establishments"},
+		"nav.venues":                {"Địa điểm", "Venues"},
+		"nav.crafts":                {"Nghề", "Crafts"},
+		"nav.users":                 {"Người dùng", "Users"},
+		"nav.logout":                {"Đăng xuất", "Log out"},
+		"auth.login":                {"Đăng nhập", "Log in"},
+		"auth.email":                {"Thư điện tử", "E-mail"},
+		"auth.password":             {"Mật khẩu", "Password"},
+		"auth.confirm":              {"Nhập lại mật khẩu", "Repeat the password"},
+		"auth.submit":               {"Đăng nhập", "Log in"},
+		"auth.failed":               {"Thư điện tử hoặc mật khẩu không đúng, hoặc bạn đã thử quá nhiều lần. Vui lòng thử lại sau.", "Wrong e-mail or password, or too many attempts. Please try again later."},
+		"auth.reset":                {"Đặt mật khẩu mới", "Set a new password"},
+		"auth.reset_for":            {"Đặt mật khẩu cho tài khoản", "Set the password of"},
+		"auth.reset_done":           {"Mật khẩu đã được đặt. Hãy đăng nhập.", "Your password is set. Please log in."},
+		"auth.password_rules":       {"Ít nhất 10 ký tự; không dùng mật khẩu phổ biến.", "At least 10 characters; no common passwords."},
+		"auth.save":                 {"Lưu", "Save"},
+		"app.welcome":               {"Xin chào", "Welcome"},
+		"app.role":                  {"Vai trò", "Role"},
+		"role.admin":                {"Quản trị", "Administrator"},
+		"role.staff":                {"Cán bộ Trung tâm", "Centre staff"},
+		"role.trainer":              {"Giảng viên", "Trainer"},
+		"role.master":               {"Nghệ nhân, thợ giỏi", "Craft master"},
+		"users.title":               {"Người dùng", "Users"},
+		"users.new":                 {"Thêm người dùng", "New user"},
+		"users.link":                {"Đường link đặt mật khẩu", "Password link"},
+		"users.link_text":           {"Gửi đường link dùng một lần này cho người dùng để họ tự đặt mật khẩu. Link hết hạn sau 72 giờ; quản trị viên không bao giờ biết mật khẩu.", "Give this one-time link to the user to set their own password. It expires in 72 hours; administrators never know the password."},
+		"users.full_name":           {"Họ và tên", "Full name"},
+		"users.status":              {"Trạng thái", "Status"},
+		"users.active":              {"Đang hoạt động", "Active"},
+		"users.disabled":            {"Đã khóa", "Disabled"},
+		"users.disable":             {"Khóa tài khoản", "Disable"},
+		"users.enable":              {"Mở khóa", "Enable"},
+		"users.reset":               {"Tạo link đặt lại mật khẩu", "Make a password reset link"},
+		"users.created":             {"Ngày tạo", "Created"},
+		"list.search":               {"Tìm kiếm (không cần dấu)", "Search (accents optional)"},
+		"list.search_button":        {"Tìm", "Search"},
+		"list.empty":                {"Không có kết quả.", "Nothing found."},
+		"list.total":                {"Tổng số", "Total"},
+		"list.prev":                 {"Trang trước", "Previous"},
+		"list.next":                 {"Trang sau", "Next"},
+		"list.page":                 {"Trang", "Page"},
+		"form.save":                 {"Lưu", "Save"},
+		"form.cancel":               {"Hủy", "Cancel"},
+		"form.edit":                 {"Sửa", "Edit"},
+		"form.errors":               {"Vui lòng sửa các trường được đánh dấu.", "Please correct the marked fields."},
+		"field.required":            {"Bắt buộc nhập.", "Required."},
+		"field.too_long":            {"Quá dài.", "Too long."},
+		"field.invalid_characters":  {"Có ký tự không hợp lệ (ký tự điều khiển, ẩn hoặc chữ không phải tiếng Việt).", "Contains characters that are not allowed (control, invisible or non-Latin characters)."},
+		"field.invalid_email":       {"Địa chỉ thư điện tử không hợp lệ.", "Not a valid e-mail address."},
+		"field.invalid_role":        {"Vai trò không hợp lệ.", "Not a valid role."},
+		"field.invalid_sort":        {"Cách sắp xếp không hợp lệ.", "Not a valid sort order."},
+		"field.duplicate":           {"Đã tồn tại.", "Already exists."},
+		"field.password_too_short":  {"Mật khẩu phải có ít nhất 10 ký tự.", "The password needs at least 10 characters."},
+		"field.password_common":     {"Mật khẩu này quá phổ biến, hãy chọn mật khẩu khác.", "This password is too common; choose another."},
+		"field.password_like_email": {"Mật khẩu không được giống địa chỉ thư.", "The password must not be your e-mail."},
+		"field.passwords_differ":    {"Hai mật khẩu không khớp.", "The passwords do not match."},
+		"field.cannot_disable_self": {"Không thể tự khóa tài khoản của mình.", "You cannot disable your own account."},
+	})
+}

@@ -46,23 +46,34 @@ const MinPasswordLength = 10
 
 // Validate checks a new user's fields and returns messages keyed by field.
 func (n NewUser) Validate() map[string]string {
-	errs := map[string]string{}
+	errs := UserChange{FullName: n.FullName, Role: n.Role}.Validate()
 	email := strings.ToLower(strings.TrimSpace(n.Email))
 	if at := strings.IndexByte(email, '@'); at < 1 || at == len(email)-1 || len(email) > 254 || strings.ContainsAny(email, " \t\r\n") {
 		errs["email"] = "invalid_email"
 	}
-	if strings.TrimSpace(n.FullName) == "" {
+	if p := PasswordProblem(n.Password, email); p != "" {
+		errs["password"] = p
+	}
+	return errs
+}
+
+// Validate checks a name and a role and returns messages keyed by field.
+func (ch UserChange) Validate() map[string]string {
+	errs := map[string]string{}
+	switch name := strings.TrimSpace(ch.FullName); {
+	case name == "":
 		errs["full_name"] = "required"
+	case len(name) > 200:
+		errs["full_name"] = "too_long"
+	case !CleanName(name):
+		errs["full_name"] = "invalid_characters"
 	}
 	valid := false
 	for _, r := range Roles {
-		valid = valid || r == n.Role
+		valid = valid || r == ch.Role
 	}
 	if !valid {
 		errs["role"] = "invalid_role"
-	}
-	if len([]rune(n.Password)) < MinPasswordLength {
-		errs["password"] = "password_too_short"
 	}
 	return errs
 }

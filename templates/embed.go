@@ -6,5 +6,5 @@ import "embed"
 
 // FS holds every template and static file.
 //
-//go:embed layouts errors static *.html
+//go:embed *
 var FS embed.FS
