@@ -134,15 +134,12 @@ func ensureTemplate(ctx context.Context, admin string) (string, error) {
 	if exists {
 		return name, nil
 	}
-	// Templates of older migration sets are of no further use.
-	var old []string
-	if err := conn.SelectContext(ctx, &old, `SELECT datname FROM pg_database WHERE datname LIKE 'kc\_tmpl\_%'`); err != nil {
+	// Templates of other migration sets are left alone: another checkout may be testing with them.
+	// A half-built template of this set, left by a crashed run, is dropped and built again.
+	building := name + "_new"
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`DROP DATABASE IF EXISTS %s WITH (FORCE)`, building)); err != nil {
 		return "", err
 	}
-	for _, o := range old {
-		_, _ = conn.ExecContext(ctx, fmt.Sprintf(`DROP DATABASE IF EXISTS %s WITH (FORCE)`, o))
-	}
-	building := name + "_new"
 	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`CREATE DATABASE %s ENCODING 'UTF8' TEMPLATE template0`, building)); err != nil {
 		return "", err
 	}

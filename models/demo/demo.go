@@ -1,11 +1,18 @@
 // Package demo loads the deterministic demo data set: Bắc Giang's districts and communes, the
 // establishments and support records of the 2012–2022 report, masters, trainers, venues, courses,
 // trainees, enrolments, attendance and results, and one login per role.
+//
+// The data are built in memory first by a pure function of a fixed random seed (build), then written
+// in one transaction, mostly with COPY (write). The 2012–2022 support records reproduce the figures of
+// the source article exactly: 269 distinct establishments, 142 of them in difficult areas, and
+// 40.000 triệu đồng of which 10.520 triệu (26,3%) went to difficult areas.
 package demo
 
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math/rand/v2"
 
 	"khuyencong/models"
 )
@@ -34,7 +41,60 @@ type Summary struct {
 	Enrolments     int
 }
 
-// Seed writes the demo data set into an empty database, in one transaction.
+// ErrNotEmpty is returned when the database already holds data: the demo set is only ever loaded into
+// an empty database, so that it is never duplicated or mixed with real records.
+var ErrNotEmpty = fmt.Errorf("demo: the database is not empty: %w", models.ErrConflict)
+
+// Seed writes the demo data set into an empty database, in one transaction. The same data come out on
+// every run (only password salts and created_at-style defaults differ).
 func Seed(ctx context.Context, s *models.Store) (Summary, error) {
-	return Summary{}, errors.New("demo: not implemented yet")
+	d, err := build()
+	if err != nil {
+		return Summary{}, fmt.Errorf("demo: build: %w", err)
+	}
+	hashes, err := hashLogins()
+	if err != nil {
+		return Summary{}, fmt.Errorf("demo: %w", err)
+	}
+	tx, err := s.DB().BeginTxx(ctx, nil)
+	if err != nil {
+		return Summary{}, fmt.Errorf("demo: begin: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	if err := write(ctx, tx, d, hashes); err != nil {
+		return Summary{}, fmt.Errorf("demo: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return Summary{}, fmt.Errorf("demo: commit: %w", err)
+	}
+	return Summary{
+		Establishments: len(d.ests),
+		Supports:       len(d.supports),
+		Courses:        len(d.courses),
+		Trainees:       len(d.trainees),
+		Enrolments:     len(d.enrols),
+	}, nil
+}
+
+// newRand is the one source of randomness of the data set.
+func newRand() *rand.Rand { return rand.New(rand.NewPCG(2012, 2022)) }
+
+// hashLogins hashes the demo passwords concurrently: argon2id takes tens of milliseconds each.
+func hashLogins() ([]string, error) {
+	hashes := make([]string, len(Logins))
+	errs := make([]error, len(Logins))
+	done := make(chan struct{}, len(Logins))
+	for i, l := range Logins {
+		go func() {
+			hashes[i], errs[i] = models.HashPassword(l.Password)
+			done <- struct{}{}
+		}()
+	}
+	for range Logins {
+		<-done
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("hash demo passwords: %w", err)
+	}
+	return hashes, nil
 }
