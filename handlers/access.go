@@ -101,7 +101,7 @@ func (h *Handler) authenticate(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	if token := c.Cookies(sessionCookie); token != "" && len(token) < 100 {
-		sess, u, err := h.store.GetSession(c.UserContext(), token, h.cfg.SessionIdle)
+		sess, u, err := h.store.GetLoginSession(c.UserContext(), token, h.cfg.SessionIdle)
 		switch {
 		case err == nil:
 			c.Locals(localSession, &sess)

@@ -52,9 +52,9 @@ func (sess *Session) decode() {
 	sess.CSRF = d.CSRF
 }
 
-// GetSession returns the live session behind a cookie value and its user, if any. A session idle for
+// GetLoginSession returns the live session behind a cookie value and its user, if any. A session idle for
 // longer than idle, past its absolute expiry, or of a disabled user is ErrNotFound (and is removed).
-func (s *Store) GetSession(ctx context.Context, token string, idle time.Duration) (Session, *User, error) {
+func (s *Store) GetLoginSession(ctx context.Context, token string, idle time.Duration) (Session, *User, error) {
 	var row struct {
 		Session
 		UID      *int64     `db:"u_id"`

@@ -132,3 +132,29 @@ func ConstraintOf(err error) string {
 	}
 	return ""
 }
+
+func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
+
+// refError turns a foreign-key violation on one of the named constraints into a "not_found" error on
+// the field that referred to the missing row, so that a form can say which choice was wrong.
+func refError(err error, fields map[string]string) error {
+	err = mapErr(err)
+	if !errors.Is(err, ErrInUse) {
+		return err
+	}
+	if f, ok := fields[ConstraintOf(err)]; ok {
+		return &ValidationError{Fields: map[string]string{f: "not_found"}}
+	}
+	return err
+}
+
+var courseRefs = map[string]string{
+	"courses_craft_id_fkey":   "craft_id",
+	"courses_venue_id_fkey":   "venue_id",
+	"courses_trainer_id_fkey": "trainer_id",
+}
+
+var sessionRefs = map[string]string{
+	"course_sessions_venue_id_fkey":      "venue_id",
+	"course_sessions_instructor_id_fkey": "instructor_id",
+}
