@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -30,6 +32,8 @@ type Config struct {
 	BodyLimit      int           // largest request body, in bytes
 	TrustedProxies []string      // addresses whose X-Forwarded-For is believed
 	Version        string
+	OrgParent      string // the parent body printed on documents (default SỞ CÔNG THƯƠNG TỈNH BẮC GIANG)
+	OrgUnit        string // the centre printed on documents
 
 	SessionIdle          time.Duration // a session unused this long ends (default 30 min)
 	SessionAbsolute      time.Duration // a session ends this long after login, used or not (default 12 h)
@@ -67,6 +71,8 @@ func New(store *models.Store, cfg Config, log *slog.Logger) *Handler {
 	if log == nil {
 		log = slog.Default()
 	}
+	setDefault(&cfg.OrgParent, "SỞ CÔNG THƯƠNG TỈNH BẮC GIANG")
+	setDefault(&cfg.OrgUnit, "TRUNG TÂM KHUYẾN CÔNG VÀ XÚC TIẾN THƯƠNG MẠI")
 	setDefault(&cfg.SessionIdle, 30*time.Minute)
 	setDefault(&cfg.SessionAbsolute, 12*time.Hour)
 	setDefault(&cfg.APITokenTTL, 30*24*time.Hour)
@@ -161,8 +167,18 @@ func newViews() (*html.Engine, error) {
 		"field":    func(f form, name string) string { return f.Values[name] },
 		"ferr":     func(lang string, f form, name string) string { return fieldMessage(lang, f.Errors[name]) },
 		"add":      func(a, b int) int { return a + b },
-		"list":     func(v ...string) []string { return v },
-		"int64":    func(n int) int64 { return int64(n) },
+		"clock":    func(t time.Time) string { return t.In(vi.Zone).Format("15:04") },
+		"hrs":      func(h float64) string { return strings.Replace(strconv.FormatFloat(h, 'f', -1, 64), ".", ",", 1) },
+		"wday":     func(t time.Time) string { return strconv.Itoa(int(t.In(vi.Zone).Weekday())) },
+		"deref": func(p *string) string {
+			if p == nil {
+				return ""
+			}
+			return *p
+		},
+		"idstr": idString,
+		"list":  func(v ...string) []string { return v },
+		"int64": func(n int) int64 { return int64(n) },
 		"dict": func(kv ...any) map[string]any {
 			m := make(map[string]any, len(kv)/2)
 			for i := 0; i+1 < len(kv); i += 2 {
@@ -196,10 +212,13 @@ type Page struct {
 // form is the data of a page with a form: the values typed, field errors (message keys) and a
 // general error.
 type form struct {
-	Values map[string]string
-	Errors map[string]string
-	Error  string
-	Data   any
+	Values  map[string]string
+	Errors  map[string]string
+	Error   string
+	Clashes []models.Clash
+	// Generated is the outcome of a recurring-session generation, shown once on the course page.
+	Generated *models.GenerateResult
+	Data      any
 }
 
 // render renders an HTML page inside the main layout.

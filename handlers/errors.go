@@ -23,6 +23,7 @@ type Problem struct {
 	Status    int               `json:"status"`
 	Detail    string            `json:"detail,omitempty"`
 	Errors    map[string]string `json:"errors,omitempty"`
+	Clashes   []models.Clash    `json:"clashes,omitempty"`
 	RequestID string            `json:"request_id,omitempty"`
 }
 
@@ -55,6 +56,11 @@ func (h *Handler) handleError(c *fiber.Ctx, err error) error {
 			Detail:    msg,
 			Errors:    translateFields(lang, fields),
 			RequestID: requestID(c),
+		}
+		var ce *models.ClashError
+		if errors.As(err, &ce) {
+			p.Clashes = ce.Clashes
+			p.Detail = T(lang, "courses.clash")
 		}
 		c.Status(status)
 		c.Set(fiber.HeaderContentType, "application/problem+json; charset=utf-8")

@@ -196,23 +196,25 @@ func seed(ctx context.Context, cfg config, log *slog.Logger, args []string, stdo
 	}
 	defer db.Close()
 	store := models.NewStore(db)
-	if *ifEmpty {
-		n, err := store.CountUsers(ctx)
-		if err != nil {
-			return err
-		}
-		if n > 0 {
-			fmt.Fprintln(stdout, "The database already has data: demo data not loaded.")
-			return nil
-		}
-	}
-	start := time.Now()
-	sum, err := demo.Seed(ctx, store)
+	n, err := store.CountUsers(ctx)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Demo data loaded in %s: %d establishments, %d support records, %d courses, %d trainees, %d enrolments.\n",
-		time.Since(start).Round(time.Millisecond), sum.Establishments, sum.Supports, sum.Courses, sum.Trainees, sum.Enrolments)
+	if n > 0 && *ifEmpty {
+		fmt.Fprintln(stdout, "The database already has data: demo data not loaded.")
+	} else {
+		start := time.Now()
+		sum, err := demo.Seed(ctx, store)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Demo data loaded in %s: %d establishments, %d support records, %d courses, %d trainees, %d enrolments.\n",
+			time.Since(start).Round(time.Millisecond), sum.Establishments, sum.Supports, sum.Courses, sum.Trainees, sum.Enrolments)
+	}
+	fmt.Fprintln(stdout, "\nDemo logins (role, e-mail, password):")
+	for _, l := range demo.Logins {
+		fmt.Fprintf(stdout, "  %-8s %-28s %s\n", l.Role, l.Email, l.Password)
+	}
 	return nil
 }
 

@@ -43,15 +43,12 @@ type Summary struct {
 
 // ErrNotEmpty is returned when the database already holds data: the demo set is only ever loaded into
 // an empty database, so that it is never duplicated or mixed with real records.
-var ErrNotEmpty = fmt.Errorf("demo: the database is not empty: %w", models.ErrConflict)
+var ErrNotEmpty = fmt.Errorf("the database is not empty: %w", models.ErrConflict)
 
 // Seed writes the demo data set into an empty database, in one transaction. The same data come out on
-// every run (only password salts and created_at-style defaults differ).
+// every run (only password salts and created_at-style defaults differ). Sessions skip the public
+// holidays of the database, as the application's own session generation does.
 func Seed(ctx context.Context, s *models.Store) (Summary, error) {
-	d, err := build()
-	if err != nil {
-		return Summary{}, fmt.Errorf("demo: build: %w", err)
-	}
 	hashes, err := hashLogins()
 	if err != nil {
 		return Summary{}, fmt.Errorf("demo: %w", err)
@@ -61,6 +58,14 @@ func Seed(ctx context.Context, s *models.Store) (Summary, error) {
 		return Summary{}, fmt.Errorf("demo: begin: %w", err)
 	}
 	defer func() { _ = tx.Rollback() }()
+	skip, err := prepare(ctx, tx)
+	if err != nil {
+		return Summary{}, fmt.Errorf("demo: %w", err)
+	}
+	d, err := build(skip)
+	if err != nil {
+		return Summary{}, fmt.Errorf("demo: build: %w", err)
+	}
 	if err := write(ctx, tx, d, hashes); err != nil {
 		return Summary{}, fmt.Errorf("demo: %w", err)
 	}
