@@ -52,7 +52,9 @@ func newCourseWorld(t *testing.T) *courseWorld {
 	return w
 }
 
-func (w *courseWorld) actor() models.Actor { return models.Actor{UserID: w.staff.ID, Label: w.staff.Email} }
+func (w *courseWorld) actor() models.Actor {
+	return models.Actor{UserID: w.staff.ID, Label: w.staff.Email}
+}
 
 func (w *courseWorld) course(t *testing.T, kind string) models.Course {
 	t.Helper()
@@ -67,7 +69,9 @@ func (w *courseWorld) course(t *testing.T, kind string) models.Course {
 
 func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, models.Zone) }
 
-func at(y int, m time.Month, d, hh, mm int) time.Time { return time.Date(y, m, d, hh, mm, 0, 0, models.Zone) }
+func at(y int, m time.Month, d, hh, mm int) time.Time {
+	return time.Date(y, m, d, hh, mm, 0, 0, models.Zone)
+}
 
 func TestCourseCodesAndValidation(t *testing.T) {
 	w := newCourseWorld(t)
