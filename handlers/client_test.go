@@ -180,3 +180,27 @@ func regexpFind(t *testing.T, pattern, s string) string {
 	}
 	return m[1]
 }
+
+func atoi(s string) int64 {
+	var n int64
+	fmt.Sscan(s, &n)
+	return n
+}
+
+// withHeader returns a copy of the client that sends one more header on API calls (X-CSRF-Token…).
+func (c *client) withHeader(k, v string) *headerClient { return &headerClient{c, k, v} }
+
+type headerClient struct {
+	c    *client
+	k, v string
+}
+
+func (h *headerClient) api(method, path string, v any) resp {
+	h.c.e.t.Helper()
+	var body io.Reader
+	if v != nil {
+		b, _ := json.Marshal(v)
+		body = strings.NewReader(string(b))
+	}
+	return h.c.do(method, path, body, map[string]string{"Content-Type": "application/json", "Accept": "application/json", h.k: h.v})
+}
