@@ -204,3 +204,13 @@ func (h *headerClient) api(method, path string, v any) resp {
 	}
 	return h.c.do(method, path, body, map[string]string{"Content-Type": "application/json", "Accept": "application/json", h.k: h.v})
 }
+
+type contextT = context.Context
+
+func valuesOf(kv ...string) url.Values {
+	v := url.Values{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		v.Set(kv[i], kv[i+1])
+	}
+	return v
+}

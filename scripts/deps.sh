@@ -5,12 +5,18 @@ set -euo pipefail
 needed=(
   "pdftotext poppler-utils"
   "pdftoppm poppler-utils"
+  "chromium chromium"
+  "qpdf qpdf"
+  "zbarimg zbar-tools"
 )
+# Chromium's default fonts lack some Vietnamese letters.
+[ -d /usr/share/fonts/truetype/noto ] || missing_fonts=fonts-noto-core
 missing=()
 for pair in "${needed[@]}"; do
   read -r prog pkg <<<"$pair"
   command -v "$prog" >/dev/null 2>&1 || missing+=("$pkg")
 done
+[ -n "${missing_fonts:-}" ] && missing+=("$missing_fonts")
 [ ${#missing[@]} -eq 0 ] && exit 0
 mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
 echo "deps.sh: installing ${missing[*]}" >&2
