@@ -28,7 +28,11 @@ type courseWorld struct {
 
 func newCourseWorld(t *testing.T) *courseWorld {
 	t.Helper()
-	db := testdb.New(t)
+	return newCourseWorldOn(t, testdb.New(t))
+}
+
+func newCourseWorldOn(t *testing.T, db *sqlx.DB) *courseWorld {
+	t.Helper()
 	w := &courseWorld{s: models.NewStore(db), db: db}
 	mk := func(role string) models.User {
 		u, err := w.s.CreateUser(ctx, models.SystemActor("test"), models.NewUser{Email: role + "@example.vn", FullName: "Người " + role, Role: role, Password: "mat-khau-dai-2026"})

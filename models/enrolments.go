@@ -1,0 +1,301 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Enrolment statuses.
+const (
+	EnrolConfirmed  = "confirmed"
+	EnrolWaitlisted = "waitlisted"
+	EnrolWithdrawn  = "withdrawn"
+)
+
+// WithdrawReasons are the reasons a trainee leaves a class.
+var WithdrawReasons = []string{"own_request", "illness", "moved_away", "found_work", "other"}
+
+// Enrolment is a trainee's place in a course: a seat, a place in the queue, or withdrawn.
+type Enrolment struct {
+	ID               int64      `db:"id" json:"id"`
+	CourseID         int64      `db:"course_id" json:"course_id"`
+	TraineeID        int64      `db:"trainee_id" json:"trainee_id"`
+	TraineeName      string     `db:"full_name" json:"trainee_name"`
+	Status           string     `db:"status" json:"status"`
+	WaitlistPosition *int       `db:"waitlist_position" json:"waitlist_position"`
+	EstablishmentID  *int64     `db:"establishment_id" json:"establishment_id,omitempty"`
+	EnrolledAt       time.Time  `db:"enrolled_at" json:"enrolled_at"`
+	ConfirmedAt      *time.Time `db:"confirmed_at" json:"confirmed_at,omitempty"`
+	WithdrawnAt      *time.Time `db:"withdrawn_at" json:"withdrawn_at,omitempty"`
+	WithdrawReason   *string    `db:"withdraw_reason" json:"withdraw_reason,omitempty"`
+}
+
+const enrolmentSelect = `
+	SELECT e.id, e.course_id, e.trainee_id, t.full_name, e.status, e.waitlist_position, e.establishment_id,
+	       e.enrolled_at, e.confirmed_at, e.withdrawn_at, e.withdraw_reason
+	FROM enrolments e JOIN trainees t ON t.id = e.trainee_id`
+
+// Overlap is a session of another class the trainee attends that overlaps the new class.
+type Overlap struct {
+	CourseID   int64     `db:"course_id" json:"course_id"`
+	CourseCode string    `db:"code" json:"course_code"`
+	Title      string    `db:"title" json:"title"`
+	StartsAt   time.Time `db:"starts_at" json:"starts_at"`
+	EndsAt     time.Time `db:"ends_at" json:"ends_at"`
+}
+
+// OverlapError says the trainee already attends a class at the same times; enrolling again with
+// AllowOverlap goes ahead.
+type OverlapError struct{ Overlaps []Overlap }
+
+func (e *OverlapError) Error() string { return fmt.Sprintf("%d overlapping sessions", len(e.Overlaps)) }
+
+// Is makes errors.Is(err, ErrConflict) true.
+func (e *OverlapError) Is(target error) bool { return target == ErrConflict }
+
+// EnrolOptions are the choices of one enrolment.
+type EnrolOptions struct {
+	AllowOverlap    bool   // staff saw the overlapping dates and go ahead
+	EstablishmentID *int64 // for workshops: the establishment the participant comes from
+	JobTitle        string // for workshops: their position in it
+}
+
+// Enrol gives the trainee a seat in the course while seats remain and nobody waits, or else the next
+// place on its waitlist. The course row is locked for the transaction, so concurrent calls — from
+// any number of app instances — cannot both take the last seat or the same place in the queue.
+// Re-enrolling after a withdrawal restores the old record (its history stays in the audit log).
+func (s *Store) Enrol(ctx context.Context, a Actor, courseID, traineeID int64, opt EnrolOptions) (Enrolment, error) {
+	var id int64
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var c struct {
+			Capacity int    `db:"capacity"`
+			Status   string `db:"status"`
+			Kind     string `db:"kind"`
+			PerEst   *int   `db:"per_establishment_limit"`
+		}
+		if err := tx.GetContext(ctx, &c, `SELECT capacity, status, kind, per_establishment_limit FROM courses WHERE id = $1 FOR UPDATE`, courseID); err != nil {
+			return err
+		}
+		if c.Status != StatusApproved && c.Status != StatusRunning {
+			return &ValidationError{Fields: map[string]string{"course": "enrolment_closed"}}
+		}
+		var old struct {
+			ID     int64  `db:"id"`
+			Status string `db:"status"`
+		}
+		err := tx.GetContext(ctx, &old, `SELECT id, status FROM enrolments WHERE course_id = $1 AND trainee_id = $2`, courseID, traineeID)
+		switch {
+		case err == nil && old.Status != EnrolWithdrawn:
+			return &ValidationError{Fields: map[string]string{"trainee_id": "already_enrolled"}}
+		case err != nil && !errors.Is(mapErr(err), ErrNotFound):
+			return err
+		}
+		if !opt.AllowOverlap {
+			overlaps, err := traineeOverlaps(ctx, tx, courseID, traineeID)
+			if err != nil {
+				return err
+			}
+			if len(overlaps) > 0 {
+				return &OverlapError{Overlaps: overlaps}
+			}
+		}
+		if c.PerEst != nil && opt.EstablishmentID != nil {
+			var n int
+			if err := tx.GetContext(ctx, &n, `SELECT count(*) FROM enrolments WHERE course_id = $1 AND establishment_id = $2 AND status <> 'withdrawn'`,
+				courseID, *opt.EstablishmentID); err != nil {
+				return err
+			}
+			if n >= *c.PerEst {
+				return &ValidationError{Fields: map[string]string{"establishment_id": "establishment_limit"}}
+			}
+		}
+		var counts struct {
+			Confirmed int `db:"confirmed"`
+			Waiting   int `db:"waiting"`
+		}
+		if err := tx.GetContext(ctx, &counts, `SELECT count(*) FILTER (WHERE status = 'confirmed') AS confirmed,
+			count(*) FILTER (WHERE status = 'waitlisted') AS waiting FROM enrolments WHERE course_id = $1`, courseID); err != nil {
+			return err
+		}
+		status, pos := EnrolConfirmed, (*int)(nil)
+		if counts.Confirmed >= c.Capacity || counts.Waiting > 0 {
+			status, pos = EnrolWaitlisted, new(int)
+			*pos = counts.Waiting + 1
+		}
+		confirmedAt := "NULL"
+		if status == EnrolConfirmed {
+			confirmedAt = "now()"
+		}
+		if old.ID > 0 {
+			id = old.ID
+			q := `UPDATE enrolments SET status = $2, waitlist_position = $3, confirmed_at = ` + confirmedAt + `, enrolled_at = now(),
+				withdrawn_at = NULL, withdraw_reason = NULL, withdraw_note = '', establishment_id = coalesce($4, establishment_id) WHERE id = $1`
+			if _, err := tx.ExecContext(ctx, q, id, status, pos, opt.EstablishmentID); err != nil {
+				return err
+			}
+			return audit(ctx, tx, a, "enrolment.restore", "enrolments", id, map[string]any{"status": EnrolWithdrawn},
+				map[string]any{"status": status, "waitlist_position": pos})
+		}
+		q := `INSERT INTO enrolments (course_id, trainee_id, status, waitlist_position, confirmed_at, establishment_id, job_title)
+			VALUES ($1, $2, $3, $4, ` + confirmedAt + `, $5, $6) RETURNING id`
+		if err := tx.GetContext(ctx, &id, q, courseID, traineeID, status, pos, opt.EstablishmentID, NFC(opt.JobTitle)); err != nil {
+			return refError(err, map[string]string{"enrolments_trainee_id_fkey": "trainee_id", "enrolments_establishment_id_fkey": "establishment_id"})
+		}
+		return audit(ctx, tx, a, "enrolment.create", "enrolments", id, nil, map[string]any{
+			"course_id": courseID, "trainee_id": traineeID, "status": status, "waitlist_position": pos})
+	})
+	if err != nil {
+		return Enrolment{}, fmt.Errorf("enrol trainee %d in course %d: %w", traineeID, courseID, err)
+	}
+	return s.GetEnrolment(ctx, id)
+}
+
+// traineeOverlaps lists sessions of the trainee's other live classes that overlap this course's sessions.
+func traineeOverlaps(ctx context.Context, tx *sqlx.Tx, courseID, traineeID int64) ([]Overlap, error) {
+	var out []Overlap
+	const q = `
+		SELECT DISTINCT oc.id AS course_id, oc.code, oc.title, o.starts_at, o.ends_at
+		FROM course_sessions mine
+		JOIN course_sessions o ON o.during && mine.during AND o.course_id <> mine.course_id AND o.status = 'scheduled'
+		JOIN enrolments e ON e.course_id = o.course_id AND e.trainee_id = $2 AND e.status IN ('confirmed', 'waitlisted')
+		JOIN courses oc ON oc.id = o.course_id AND oc.status NOT IN ('cancelled', 'completed')
+		WHERE mine.course_id = $1 AND mine.status = 'scheduled'
+		ORDER BY o.starts_at LIMIT 50`
+	err := tx.SelectContext(ctx, &out, q, courseID, traineeID)
+	return out, err
+}
+
+// GetEnrolment returns one enrolment with the trainee's name.
+func (s *Store) GetEnrolment(ctx context.Context, id int64) (Enrolment, error) {
+	var e Enrolment
+	if err := s.db.GetContext(ctx, &e, enrolmentSelect+` WHERE e.id = $1`, id); err != nil {
+		return Enrolment{}, fmt.Errorf("get enrolment %d: %w", id, mapErr(err))
+	}
+	return e, nil
+}
+
+// ListEnrolments returns a course's enrolments: confirmed in Vietnamese name order, then the queue in
+// order, then the withdrawn.
+func (s *Store) ListEnrolments(ctx context.Context, courseID int64) ([]Enrolment, error) {
+	out := []Enrolment{}
+	q := enrolmentSelect + ` WHERE e.course_id = $1
+		ORDER BY CASE e.status WHEN 'confirmed' THEN 0 WHEN 'waitlisted' THEN 1 ELSE 2 END, e.waitlist_position,
+		         t.given_name COLLATE "vi-VN-x-icu", t.family_name COLLATE "vi-VN-x-icu", t.middle_name COLLATE "vi-VN-x-icu", e.id`
+	if err := s.db.SelectContext(ctx, &out, q, courseID); err != nil {
+		return nil, fmt.Errorf("enrolments of course %d: %w", courseID, mapErr(err))
+	}
+	return out, nil
+}
+
+// Withdraw takes a trainee out of a course with a reason. A freed seat goes to the head of the queue
+// in the same transaction, and the queue moves up; the promotion is recorded in the audit log.
+func (s *Store) Withdraw(ctx context.Context, a Actor, enrolmentID int64, reason, note string) (Enrolment, error) {
+	valid := false
+	for _, r := range WithdrawReasons {
+		valid = valid || r == reason
+	}
+	if !valid {
+		return Enrolment{}, &ValidationError{Fields: map[string]string{"reason": "invalid_choice"}}
+	}
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var courseID int64
+		if err := tx.GetContext(ctx, &courseID, `SELECT course_id FROM enrolments WHERE id = $1`, enrolmentID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `SELECT 1 FROM courses WHERE id = $1 FOR UPDATE`, courseID); err != nil {
+			return err
+		}
+		var e struct {
+			Status string `db:"status"`
+			Pos    *int   `db:"waitlist_position"`
+		}
+		if err := tx.GetContext(ctx, &e, `SELECT status, waitlist_position FROM enrolments WHERE id = $1 FOR UPDATE`, enrolmentID); err != nil {
+			return err
+		}
+		if e.Status == EnrolWithdrawn {
+			return &ValidationError{Fields: map[string]string{"status": "already_withdrawn"}}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE enrolments SET status = 'withdrawn', waitlist_position = NULL, withdrawn_at = now(),
+			withdraw_reason = $2, withdraw_note = $3 WHERE id = $1`, enrolmentID, reason, NFC(note)); err != nil {
+			return err
+		}
+		if err := audit(ctx, tx, a, "enrolment.withdraw", "enrolments", enrolmentID, map[string]any{"status": e.Status, "waitlist_position": e.Pos},
+			map[string]any{"status": EnrolWithdrawn, "reason": reason}); err != nil {
+			return err
+		}
+		if e.Status == EnrolWaitlisted {
+			_, err := tx.ExecContext(ctx, `UPDATE enrolments SET waitlist_position = waitlist_position - 1
+				WHERE course_id = $1 AND status = 'waitlisted' AND waitlist_position > $2`, courseID, *e.Pos)
+			return err
+		}
+		return promote(ctx, tx, a, courseID)
+	})
+	if err != nil {
+		return Enrolment{}, fmt.Errorf("withdraw enrolment %d: %w", enrolmentID, err)
+	}
+	return s.GetEnrolment(ctx, enrolmentID)
+}
+
+// promote fills free seats from the head of the queue, in order, and closes the gaps in the queue.
+// The caller holds the course row lock.
+func promote(ctx context.Context, tx *sqlx.Tx, a Actor, courseID int64) error {
+	var free int
+	if err := tx.GetContext(ctx, &free, `SELECT c.capacity - (SELECT count(*) FROM enrolments e WHERE e.course_id = c.id AND e.status = 'confirmed')
+		FROM courses c WHERE c.id = $1`, courseID); err != nil {
+		return err
+	}
+	if free <= 0 {
+		return nil
+	}
+	var promoted []int64
+	const q = `
+		UPDATE enrolments SET status = 'confirmed', waitlist_position = NULL, confirmed_at = now()
+		WHERE course_id = $1 AND status = 'waitlisted' AND waitlist_position <= $2
+		RETURNING id`
+	if err := tx.SelectContext(ctx, &promoted, q, courseID, free); err != nil {
+		return err
+	}
+	if len(promoted) == 0 {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE enrolments SET waitlist_position = waitlist_position - $2
+		WHERE course_id = $1 AND status = 'waitlisted'`, courseID, len(promoted)); err != nil {
+		return err
+	}
+	for _, id := range promoted {
+		if err := audit(ctx, tx, a, "enrolment.promote", "enrolments", id, map[string]any{"status": EnrolWaitlisted},
+			map[string]any{"status": EnrolConfirmed}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SetCapacity changes a course's seats. Raising it promotes from the queue in registration order;
+// lowering it never removes anyone (new enrolments wait until seats free up).
+func (s *Store) SetCapacity(ctx context.Context, a Actor, courseID int64, capacity int) error {
+	if capacity < 1 || capacity > 10000 {
+		return &ValidationError{Fields: map[string]string{"capacity": "capacity_range"}}
+	}
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var old int
+		if err := tx.GetContext(ctx, &old, `SELECT capacity FROM courses WHERE id = $1 FOR UPDATE`, courseID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE courses SET capacity = $2, updated_at = now() WHERE id = $1`, courseID, capacity); err != nil {
+			return err
+		}
+		if err := audit(ctx, tx, a, "course.capacity", "courses", courseID, map[string]any{"capacity": old}, map[string]any{"capacity": capacity}); err != nil {
+			return err
+		}
+		return promote(ctx, tx, a, courseID)
+	})
+	if err != nil {
+		return fmt.Errorf("set capacity of course %d: %w", courseID, err)
+	}
+	return nil
+}
