@@ -177,6 +177,7 @@ func newViews() (*html.Engine, error) {
 			return *p
 		},
 		"idstr": idString,
+		"pct1":  func(p float64) string { return strings.Replace(strconv.FormatFloat(p, 'f', 1, 64), ".", ",", 1) + "%" },
 		"list":  func(v ...string) []string { return v },
 		"int64": func(n int) int64 { return int64(n) },
 		"dict": func(kv ...any) map[string]any {

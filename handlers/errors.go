@@ -24,6 +24,7 @@ type Problem struct {
 	Detail    string            `json:"detail,omitempty"`
 	Errors    map[string]string `json:"errors,omitempty"`
 	Clashes   []models.Clash    `json:"clashes,omitempty"`
+	Overlaps  []models.Overlap  `json:"overlaps,omitempty"`
 	RequestID string            `json:"request_id,omitempty"`
 }
 

@@ -21,6 +21,8 @@ func (h *Handler) routes(app *fiber.App) {
 	h.userRoutes(r)
 	h.courseRoutes(r)
 	h.courseAPIRoutes(r)
+	h.enrolmentRoutes(r)
+	h.enrolmentAPIRoutes(r)
 
 	r.get("/api/openapi.yaml", Public, h.OpenAPI)
 	r.get("/api/v1", Public, h.APIRoot)

@@ -17,6 +17,7 @@ type CourseSession struct {
 	VenueName      string    `db:"venue_name" json:"venue_name"`
 	InstructorID   int64     `db:"instructor_id" json:"instructor_id"`
 	InstructorName string    `db:"instructor_name" json:"instructor_name"`
+	InstructorUser *int64    `db:"instructor_user_id" json:"-"`
 	StartsAt       time.Time `db:"starts_at" json:"starts_at"`
 	EndsAt         time.Time `db:"ends_at" json:"ends_at"`
 	Topic          string    `db:"topic" json:"topic"`
@@ -28,7 +29,7 @@ type CourseSession struct {
 func (s CourseSession) Hours() float64 { return s.EndsAt.Sub(s.StartsAt).Hours() }
 
 const sessionSelect = `
-	SELECT s.id, s.course_id, s.venue_id, v.name AS venue_name, s.instructor_id, i.full_name AS instructor_name,
+	SELECT s.id, s.course_id, s.venue_id, v.name AS venue_name, s.instructor_id, i.full_name AS instructor_name, i.user_id AS instructor_user_id,
 	       s.starts_at, s.ends_at, s.topic, s.status, s.cancel_reason
 	FROM course_sessions s JOIN venues v ON v.id = s.venue_id JOIN instructors i ON i.id = s.instructor_id`
 

@@ -299,3 +299,32 @@ func (s *Store) SetCapacity(ctx context.Context, a Actor, courseID int64, capaci
 	}
 	return nil
 }
+
+// TraineeMatch is a trainee found for enrolment, with whether they are already in the course.
+type TraineeMatch struct {
+	ID        int64      `db:"id" json:"id"`
+	FullName  string     `db:"full_name" json:"full_name"`
+	BirthDate *time.Time `db:"birth_date" json:"birth_year,omitempty"`
+	Commune   *string    `db:"commune" json:"commune,omitempty"`
+	InCourse  *string    `db:"in_course" json:"in_course,omitempty"`
+}
+
+// FindTraineesForCourse searches trainees by name without diacritics (at most 20), saying who is
+// already enrolled in the course.
+func (s *Store) FindTraineesForCourse(ctx context.Context, courseID int64, q string) ([]TraineeMatch, error) {
+	out := []TraineeMatch{}
+	where, args := searchWhere("t.search_key", q, 2)
+	if where == "TRUE" {
+		return out, nil
+	}
+	sq := `SELECT t.id, t.full_name, t.birth_date, cm.name AS commune,
+		       (SELECT e.status FROM enrolments e WHERE e.course_id = $1 AND e.trainee_id = t.id) AS in_course
+		FROM trainees t LEFT JOIN admin_units cm ON cm.code = t.commune_code
+		WHERE ` + where + `
+		ORDER BY t.given_name COLLATE "vi-VN-x-icu", t.family_name COLLATE "vi-VN-x-icu", t.middle_name COLLATE "vi-VN-x-icu", t.id
+		LIMIT 20`
+	if err := s.db.SelectContext(ctx, &out, sq, append([]any{courseID}, args...)...); err != nil {
+		return nil, fmt.Errorf("find trainees: %w", mapErr(err))
+	}
+	return out, nil
+}
