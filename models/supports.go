@@ -48,6 +48,14 @@ type SupportRecord struct {
 	CreatedAt time.Time `db:"created_at" json:"created_at"`
 }
 
+// Area is the area class on the support date, or "" when the commune was in no difficult area then.
+func (r SupportRecord) Area() string {
+	if r.AreaClass == nil {
+		return ""
+	}
+	return *r.AreaClass
+}
+
 // SupportSummary totals an establishment's support history.
 type SupportSummary struct {
 	Count          int   `json:"count"`
