@@ -23,6 +23,7 @@ func (h *Handler) routes(app *fiber.App) {
 	h.courseAPIRoutes(r)
 	h.enrolmentRoutes(r)
 	h.enrolmentAPIRoutes(r)
+	h.establishmentRoutes(r)
 
 	r.get("/api/openapi.yaml", Public, h.OpenAPI)
 	r.get("/api/v1", Public, h.APIRoot)
