@@ -33,6 +33,12 @@ type fieldErrors map[string]string
 
 func (f fieldErrors) Error() string { return "invalid input" }
 
+// conflictFields is returned when input collides with a record that exists (a national ID already
+// registered): 409 with the fields at fault.
+type conflictFields map[string]string
+
+func (f conflictFields) Error() string { return "conflicting input" }
+
 // handleError is the one exit for errors: it picks the status, logs only what is unexpected, and answers
 // an HTML page or application/problem+json. It never shows err.Error() to the client.
 func (h *Handler) handleError(c *fiber.Ctx, err error) error {
@@ -109,8 +115,11 @@ func fieldMessage(lang, key string) string {
 func classify(err error) (int, map[string]string) {
 	var fe *fiber.Error
 	var fields fieldErrors
+	var conflict conflictFields
 	var ve *models.ValidationError
 	switch {
+	case errors.As(err, &conflict):
+		return fiber.StatusConflict, conflict
 	case errors.As(err, &fields):
 		return fiber.StatusUnprocessableEntity, fields
 	case errors.As(err, &ve):

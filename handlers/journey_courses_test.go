@@ -108,12 +108,10 @@ func TestJourneyRegisterClassWithRecurringSessions(t *testing.T) {
 	if s := text(t, ctx, "#total-hours"); !strings.HasPrefix(s, "54") {
 		t.Fatalf("total hours %q, want 54", s)
 	}
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#action-submit")), chromedp.WaitVisible(chromedp.CSS("#course-status"))); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#action-submit"))); err != nil {
 		t.Fatal(err)
 	}
-	if s := text(t, ctx, "#course-status"); !strings.Contains(s, "Chờ duyệt") {
-		t.Fatalf("status after submitting %q", s)
-	}
+	waitText(t, ctx, "#course-status", "Chờ duyệt")
 	classURL := mustLocation(t, ctx)
 
 	// Staff approve in a browser of their own.
@@ -123,13 +121,26 @@ func TestJourneyRegisterClassWithRecurringSessions(t *testing.T) {
 		chromedp.Navigate(classURL),
 		chromedp.WaitVisible(chromedp.CSS("#action-approve")),
 		chromedp.Click(chromedp.CSS("#action-approve")),
-		chromedp.Sleep(200*time.Millisecond),
-		chromedp.WaitVisible(chromedp.CSS("#course-status")),
 	); err != nil {
 		t.Fatal(err)
 	}
-	if s := text(t, sctx, "#course-status"); !strings.Contains(s, "Đã duyệt") {
-		t.Fatalf("status after approval %q", s)
+	waitText(t, sctx, "#course-status", "Đã duyệt")
+}
+
+// waitText waits (up to 10 s) until the element's text contains want: after a click the old page
+// may still be showing for a moment.
+func waitText(t *testing.T, ctx contextT, sel, want string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err == nil && strings.Contains(s, want) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s never said %q (last %q, %v)", sel, want, s, err)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
 

@@ -24,6 +24,7 @@ func (h *Handler) routes(app *fiber.App) {
 	h.enrolmentRoutes(r)
 	h.enrolmentAPIRoutes(r)
 	h.establishmentRoutes(r)
+	h.traineeRoutes(r)
 
 	r.get("/api/openapi.yaml", Public, h.OpenAPI)
 	r.get("/api/v1", Public, h.APIRoot)

@@ -8,12 +8,12 @@ import "strings"
 // landlines (0204 …) are refused here rather than by a CHECK the user cannot read.
 func NormalizePhone(s string) (string, bool) {
 	var b strings.Builder
-	for i, r := range strings.TrimSpace(s) {
+	for _, r := range strings.TrimSpace(s) {
 		switch {
 		case r >= '0' && r <= '9':
 			b.WriteRune(r)
 		case r == ' ' || r == '.' || r == '-' || r == '(' || r == ')':
-		case r == '+' && i == 0:
+		case r == '+' && b.Len() == 0:
 			b.WriteRune(r)
 		default:
 			return "", false
@@ -23,6 +23,8 @@ func NormalizePhone(s string) (string, bool) {
 	switch {
 	case strings.HasPrefix(d, "+84"):
 		d = "0" + d[3:]
+	case strings.HasPrefix(d, "0084"):
+		d = "0" + d[4:]
 	case strings.HasPrefix(d, "+"):
 		return "", false
 	case strings.HasPrefix(d, "84") && len(d) == 11:
@@ -32,7 +34,7 @@ func NormalizePhone(s string) (string, bool) {
 	if len(d) == 11 && strings.HasPrefix(d, "00") {
 		d = d[1:]
 	}
-	if len(d) != 10 || d[0] != '0' {
+	if len(d) != 10 || d[0] != '0' || d[1] == '0' {
 		return "", false
 	}
 	return d, true

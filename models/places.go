@@ -110,3 +110,16 @@ func checkCommune(ctx context.Context, tx *sqlx.Tx, code, current string, errs m
 	}
 	return nil
 }
+
+// ListAllCommunes returns every commune-level unit, current or not, grouped by district in Vietnamese
+// order: old records point at merged units, so a trainee's form must still offer theirs (Valid false).
+func (s *Store) ListAllCommunes(ctx context.Context) ([]Commune, error) {
+	q := communeSelect + `
+		WHERE c.level = 'commune'
+		ORDER BY ` + fmt.Sprintf(placeOrder, "d.name") + `, d.code, ` + fmt.Sprintf(placeOrder, "c.name") + `, c.code`
+	out := []Commune{}
+	if err := s.db.SelectContext(ctx, &out, q); err != nil {
+		return nil, fmt.Errorf("list all communes: %w", mapErr(err))
+	}
+	return out, nil
+}
