@@ -19,6 +19,7 @@ func (h *Handler) routes(app *fiber.App) {
 	r.get("/app", AnyAccount, h.AppHome)
 
 	h.userRoutes(r)
+	h.instructorRoutes(r)
 
 	r.get("/api/openapi.yaml", Public, h.OpenAPI)
 	r.get("/api/v1", Public, h.APIRoot)

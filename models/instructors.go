@@ -69,6 +69,13 @@ const (
 	MaxInstructorCrafts = 50
 )
 
+// Validate checks the input without the database and returns message keys by field; the store checks
+// again, with the database, when it writes.
+func (in InstructorInput) Validate() map[string]string {
+	_, errs := in.normalize()
+	return errs
+}
+
 // normalize cleans the input and checks what can be checked without the database.
 func (in InstructorInput) normalize() (InstructorInput, map[string]string) {
 	errs := map[string]string{}
@@ -108,18 +115,16 @@ func (in InstructorInput) normalize() (InstructorInput, map[string]string) {
 	if in.CommuneCode != "" && !isDigits(in.CommuneCode, 2, 5) {
 		errs["commune_code"] = "instr_unknown_commune"
 	}
-	ids := make([]int64, 0, len(in.CraftIDs))
-	for _, id := range in.CraftIDs {
-		if id < 1 {
-			errs["crafts"] = "instr_unknown_craft"
-		} else if !slices.Contains(ids, id) {
-			ids = append(ids, id)
-		}
-	}
-	if len(ids) > MaxInstructorCrafts {
-		errs["crafts"] = "instr_too_many_crafts"
-	}
+	// Sorted and compacted: duplicates go, and the audit log shows the same list for the same crafts.
+	ids := slices.Clone(in.CraftIDs)
 	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	switch {
+	case len(ids) > MaxInstructorCrafts:
+		errs["crafts"] = "instr_too_many_crafts"
+	case len(ids) > 0 && ids[0] < 1:
+		errs["crafts"] = "instr_unknown_craft"
+	}
 	in.CraftIDs = ids
 	if in.UserID != nil && *in.UserID < 1 {
 		errs["user_id"] = "instr_unknown_user"

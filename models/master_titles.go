@@ -62,6 +62,12 @@ const (
 	MaxDecisionNo   = 100
 )
 
+// Validate checks the input without the database and returns message keys by field.
+func (in TitleInput) Validate() map[string]string {
+	_, errs := in.normalize(time.Now().In(vi.Zone))
+	return errs
+}
+
 func (in TitleInput) normalize(today time.Time) (TitleInput, map[string]string) {
 	errs := map[string]string{}
 	if !slices.Contains(MasterTitles, in.Title) {
