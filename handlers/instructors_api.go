@@ -230,10 +230,11 @@ type titleJSON struct {
 
 // APIMasterTitleAdd handles POST /api/v1/masters/:id/titles: 201 with the title.
 func (h *Handler) APIMasterTitleAdd(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	m, err := h.instrOfKind(c, models.InstructorMaster)
 	if err != nil {
 		return err
 	}
+	id := m.ID
 	var body titleJSON
 	if err := c.BodyParser(&body); err != nil {
 		return fiber.ErrBadRequest

@@ -93,6 +93,7 @@ func TestInstructorAPI(t *testing.T) {
 	wantProblem(t, c.api(http.MethodPatch, "/api/v1/masters/"+itoa(tr.ID), map[string]any{"full_name": "X"}), 404, "")
 	wantProblem(t, c.api(http.MethodPost, "/api/v1/masters/"+itoa(tr.ID)+"/titles", map[string]any{"title": "tho_gioi",
 		"craft_id": may.ID, "awarding_body": "UBND", "decision_no": "1", "decision_date": "2020-01-01"}), 404, "")
+	wantProblem(t, c.api(http.MethodPost, "/api/v1/masters/"+itoa(tr.ID)+"/titles", map[string]any{"title": "vua"}), 404, "")
 	// Lists: search without diacritics, sort, clamped pages, hostile sorts.
 	var page models.List[models.Instructor]
 	c.api(http.MethodGet, "/api/v1/masters?q=nguyen+van&per_page=1000000", nil).json(t, &page)

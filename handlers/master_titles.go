@@ -71,10 +71,12 @@ func instrTitleErr(err error, errs fieldErrors) bool {
 // MasterTitleAdd handles POST /instructors/:id/titles; on bad input the master's page comes back with
 // the messages beside the title form.
 func (h *Handler) MasterTitleAdd(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	// Only masters hold titles: anyone else is not found, whatever the form says.
+	m, err := h.instrOfKind(c, models.InstructorMaster)
 	if err != nil {
 		return err
 	}
+	id := m.ID
 	var f titleForm
 	if err := c.BodyParser(&f); err != nil {
 		return fiber.ErrBadRequest
