@@ -34,14 +34,14 @@ func (o *jsonRef) UnmarshalJSON(b []byte) error {
 // establishmentJSON is the body of POST and PATCH /api/v1/establishments; absent fields keep their
 // value on PATCH, and an empty string clears an optional text.
 type establishmentJSON struct {
-	Name           *string    `json:"name"`
-	Kind           *string    `json:"kind"`
-	RegistrationNo *string    `json:"registration_no"`
-	CommuneCode    *string    `json:"commune_code"`
+	Name           *string `json:"name"`
+	Kind           *string `json:"kind"`
+	RegistrationNo *string `json:"registration_no"`
+	CommuneCode    *string `json:"commune_code"`
 	MainCraftID    jsonRef `json:"main_craft_id"`
-	Products       *string    `json:"products"`
-	Representative *string    `json:"representative"`
-	Phone          *string    `json:"phone"`
+	Products       *string `json:"products"`
+	Representative *string `json:"representative"`
+	Phone          *string `json:"phone"`
 }
 
 // apply lays the body over in, cleaning each text field given.

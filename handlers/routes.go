@@ -25,6 +25,7 @@ func (h *Handler) routes(app *fiber.App) {
 	h.enrolmentAPIRoutes(r)
 	h.establishmentRoutes(r)
 	h.traineeRoutes(r)
+	h.instructorRoutes(r)
 
 	r.get("/api/openapi.yaml", Public, h.OpenAPI)
 	r.get("/api/v1", Public, h.APIRoot)

@@ -203,12 +203,12 @@ func (h *Handler) VenueUpdate(c *fiber.Ctx) error {
 
 // venueJSON is the body of POST and PATCH /api/v1/venues; absent fields keep their value on PATCH.
 type venueJSON struct {
-	Name            *string    `json:"name"`
-	Address         *string    `json:"address"`
-	CommuneCode     *string    `json:"commune_code"`
-	Seats           *int       `json:"seats"`
+	Name            *string `json:"name"`
+	Address         *string `json:"address"`
+	CommuneCode     *string `json:"commune_code"`
+	Seats           *int    `json:"seats"`
 	EstablishmentID jsonRef `json:"establishment_id"`
-	Active          *bool      `json:"active"`
+	Active          *bool   `json:"active"`
 }
 
 func (b venueJSON) apply(in models.VenueInput) (models.VenueInput, fieldErrors) {
