@@ -105,7 +105,7 @@ func TestCalendarShowsExactlyTheSessionsInRange(t *testing.T) {
 
 func TestCalendarFilters(t *testing.T) {
 	w := newCalWorld(t)
-	a := w.course(t, models.KindVocational)      // trainer: Lê Thị Giảng; master assigned below
+	a := w.course(t, models.KindVocational)        // trainer: Lê Thị Giảng; master assigned below
 	b := w.course(t, models.KindCraftTransmission) // taught by the master at the far venue
 	other := mustID(t, w.db, `INSERT INTO instructors (kind, full_name) VALUES ('trainer', 'Đỗ Văn Khác') RETURNING id`)
 	mustExec(t, w.db, `UPDATE courses SET trainer_id = $2, created_by = $3 WHERE id = $1`, b.ID, other, w.staff.ID)
