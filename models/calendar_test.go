@@ -235,3 +235,25 @@ func TestMasterHoursPerMonth(t *testing.T) {
 		t.Errorf("2025 has %d rows", len(other))
 	}
 }
+
+// A class registered by staff without a trainer: the master assigned to it reads it, a stranger gets
+// nothing (not an error from a NULL ownership test).
+func TestCourseAccessWithoutATrainer(t *testing.T) {
+	w := newCalWorld(t)
+	c := w.course(t, models.KindCraftTransmission)
+	mustExec(t, w.db, `UPDATE courses SET trainer_id = NULL, created_by = $2 WHERE id = $1`, c.ID, w.staff.ID)
+	mu, err := w.s.CreateUser(ctx, models.SystemActor("test"), models.NewUser{Email: "may@example.vn", FullName: "Nguyễn Văn Mây", Role: models.RoleMaster, Password: "mat-khau-dai-2026"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustExec(t, w.db, `UPDATE instructors SET user_id = $2 WHERE id = $1`, w.master, mu.ID)
+	if role, err := w.s.CourseAccess(ctx, mu, c.ID); err != nil || role != models.CourseNone {
+		t.Fatalf("before the assignment: %v %v", role, err)
+	}
+	if err := w.s.AssignStaff(ctx, w.actor(), c.ID, w.master, "lead"); err != nil {
+		t.Fatal(err)
+	}
+	if role, err := w.s.CourseAccess(ctx, mu, c.ID); err != nil || role != models.CourseReader {
+		t.Fatalf("the assigned master: %v %v", role, err)
+	}
+}
