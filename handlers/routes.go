@@ -21,6 +21,7 @@ func (h *Handler) routes(app *fiber.App) {
 	h.userRoutes(r)
 	h.courseRoutes(r)
 	h.courseAPIRoutes(r)
+	h.calendarRoutes(r)
 
 	r.get("/api/openapi.yaml", Public, h.OpenAPI)
 	r.get("/api/v1", Public, h.APIRoot)

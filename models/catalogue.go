@@ -38,7 +38,7 @@ type CatalogueEntry struct {
 	LeadName     *string    `db:"lead_name" json:"lead_master"`
 	LeadTitle    *string    `db:"lead_title" json:"lead_master_title"` // nghe_nhan_nhan_dan, nghe_nhan_uu_tu, nghe_nhan_cap_tinh, tho_gioi
 	TrainerName  *string    `db:"trainer_name" json:"trainer"`
-	Sessions     int        `db:"sessions" json:"sessions"`
+	Sessions     int        `db:"sessions" json:"session_count"`
 	Hours        float64    `db:"hours" json:"hours"`
 	NextSession  *time.Time `db:"next_session" json:"next_session"`
 }
