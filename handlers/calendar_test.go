@@ -38,7 +38,9 @@ func calStatus(t *testing.T, e *env, course int64, statuses ...string) {
 	}
 }
 
-func vn(y int, m time.Month, d, hh, mm int) time.Time { return time.Date(y, m, d, hh, mm, 0, 0, models.Zone) }
+func vn(y int, m time.Month, d, hh, mm int) time.Time {
+	return time.Date(y, m, d, hh, mm, 0, 0, models.Zone)
+}
 
 // calDay returns the HTML of one day of a calendar page, or "" when the page does not show that day.
 func calDay(body, key string) string {
@@ -53,7 +55,9 @@ func calDay(body, key string) string {
 	return rest
 }
 
-func hasSession(html string, id int64) bool { return strings.Contains(html, `data-session="`+itoa(id)+`"`) }
+func hasSession(html string, id int64) bool {
+	return strings.Contains(html, `data-session="`+itoa(id)+`"`)
+}
 
 func TestCalendarWeekAndMonthViews(t *testing.T) {
 	e := newEnv(t)
