@@ -38,7 +38,7 @@ func calStatus(t *testing.T, e *env, course int64, statuses ...string) {
 	}
 }
 
-func vn(y int, m time.Month, d, hh, mm int) time.Time {
+func calAt(y int, m time.Month, d, hh, mm int) time.Time {
 	return time.Date(y, m, d, hh, mm, 0, 0, models.Zone)
 }
 
@@ -55,7 +55,7 @@ func calDay(body, key string) string {
 	return rest
 }
 
-func hasSession(html string, id int64) bool {
+func calHas(html string, id int64) bool {
 	return strings.Contains(html, `data-session="`+itoa(id)+`"`)
 }
 
@@ -64,8 +64,8 @@ func TestCalendarWeekAndMonthViews(t *testing.T) {
 	f := e.fixtures()
 	staff, _ := e.as(models.RoleStaff)
 	course := calClass(t, staff, f, "vocational", "Đan lát mây tre")
-	monday := calSession(t, e, course, f.venue, f.master, vn(2026, 3, 2, 7, 30), 4*time.Hour)
-	cancelled := calSession(t, e, course, f.venue, f.master, vn(2026, 3, 4, 7, 30), 4*time.Hour)
+	monday := calSession(t, e, course, f.venue, f.master, calAt(2026, 3, 2, 7, 30), 4*time.Hour)
+	cancelled := calSession(t, e, course, f.venue, f.master, calAt(2026, 3, 4, 7, 30), 4*time.Hour)
 	if err := e.store.CancelSession(context.Background(), models.SystemActor("test"), course, cancelled, "Mưa bão"); err != nil {
 		t.Fatal(err)
 	}
@@ -76,18 +76,18 @@ func TestCalendarWeekAndMonthViews(t *testing.T) {
 	if r.Status != 200 {
 		t.Fatalf("week: %d %s", r.Status, r.Body)
 	}
-	if d := calDay(r.Body, "2026-03-02"); !hasSession(d, monday) || !strings.Contains(d, "07:30–11:30") || !strings.Contains(d, "Nhà văn hóa xã Tăng Tiến") ||
+	if d := calDay(r.Body, "2026-03-02"); !calHas(d, monday) || !strings.Contains(d, "07:30–11:30") || !strings.Contains(d, "Nhà văn hóa xã Tăng Tiến") ||
 		!strings.Contains(d, "Nguyễn Văn Mây") || !strings.Contains(d, "Đan lát mây tre") {
 		t.Errorf("Monday 2 March lacks its session: %s", d)
 	}
 	if calDay(r.Body, "2026-03-08") == "" || calDay(r.Body, "2026-03-09") != "" || calDay(r.Body, "2026-03-01") != "" {
 		t.Error("the week is not Monday 2 to Sunday 8 March")
 	}
-	if hasSession(r.Body, late) {
+	if calHas(r.Body, late) {
 		t.Error("the session of Monday 9 March (Vietnam) shows in the week before")
 	}
 	c := calDay(r.Body, "2026-03-04")
-	if !hasSession(c, cancelled) || !strings.Contains(c, `cal-entry cancelled`) || !strings.Contains(c, "<s>") || !strings.Contains(c, "Đã hủy") {
+	if !calHas(c, cancelled) || !strings.Contains(c, `cal-entry cancelled`) || !strings.Contains(c, "<s>") || !strings.Contains(c, "Đã hủy") {
 		t.Errorf("the cancelled session is not marked: %s", c)
 	}
 	for _, link := range []string{`date=2026-02-25`, `date=2026-03-11`, `view=month`} {
@@ -97,10 +97,10 @@ func TestCalendarWeekAndMonthViews(t *testing.T) {
 	}
 
 	r = staff.get("/calendar?view=week&date=2026-03-09")
-	if d := calDay(r.Body, "2026-03-09"); !hasSession(d, late) || !strings.Contains(d, "06:30–08:30") {
+	if d := calDay(r.Body, "2026-03-09"); !calHas(d, late) || !strings.Contains(d, "06:30–08:30") {
 		t.Errorf("the late-UTC session is not on Monday 9 March: %s", d)
 	}
-	if hasSession(r.Body, monday) || hasSession(calDay(r.Body, "2026-03-15"), late) {
+	if calHas(r.Body, monday) || calHas(calDay(r.Body, "2026-03-15"), late) {
 		t.Error("the week of 9 March shows the wrong sessions")
 	}
 
@@ -108,7 +108,7 @@ func TestCalendarWeekAndMonthViews(t *testing.T) {
 	if r.Status != 200 {
 		t.Fatalf("month: %d", r.Status)
 	}
-	if !hasSession(calDay(r.Body, "2026-03-02"), monday) || !hasSession(calDay(r.Body, "2026-03-09"), late) || hasSession(calDay(r.Body, "2026-03-08"), late) {
+	if !calHas(calDay(r.Body, "2026-03-02"), monday) || !calHas(calDay(r.Body, "2026-03-09"), late) || calHas(calDay(r.Body, "2026-03-08"), late) {
 		t.Error("the month puts sessions on the wrong days")
 	}
 	if !strings.Contains(calDay(r.Body, "2026-03-04"), "cancelled") {
@@ -150,8 +150,8 @@ func TestCalendarFiltersAndAccess(t *testing.T) {
 	staff, _ := e.as(models.RoleStaff)
 	a := calClass(t, staff, f, "vocational", "Lớp ở Lục Ngạn")
 	b := calClass(t, staff, f, "vocational", "Lớp ở Trung tâm")
-	a1 := calSession(t, e, a, f.venue, f.master, vn(2026, 3, 2, 7, 30), 4*time.Hour)
-	b1 := calSession(t, e, b, f.venue2, f.trainer, vn(2026, 3, 3, 7, 30), 4*time.Hour)
+	a1 := calSession(t, e, a, f.venue, f.master, calAt(2026, 3, 2, 7, 30), 4*time.Hour)
+	b1 := calSession(t, e, b, f.venue2, f.trainer, calAt(2026, 3, 3, 7, 30), 4*time.Hour)
 	week := "/calendar?view=week&date=2026-03-02"
 	cases := []struct {
 		query      string
@@ -166,8 +166,8 @@ func TestCalendarFiltersAndAccess(t *testing.T) {
 	}
 	for _, tc := range cases {
 		r := staff.get(week + tc.query)
-		if r.Status != 200 || !hasSession(r.Body, tc.shows) || (tc.not != 0 && hasSession(r.Body, tc.not)) {
-			t.Errorf("%q: %d, shows %d: %v, hides %d: %v", tc.query, r.Status, tc.shows, hasSession(r.Body, tc.shows), tc.not, !hasSession(r.Body, tc.not))
+		if r.Status != 200 || !calHas(r.Body, tc.shows) || (tc.not != 0 && calHas(r.Body, tc.not)) {
+			t.Errorf("%q: %d, shows %d: %v, hides %d: %v", tc.query, r.Status, tc.shows, calHas(r.Body, tc.shows), tc.not, !calHas(r.Body, tc.not))
 		}
 	}
 	if r := staff.get(week + "&venue=" + f.venue); !strings.Contains(r.Body, `value="`+f.venue+`" selected`) || !strings.Contains(r.Body, "venue="+f.venue+"&amp;view=week") {
@@ -178,7 +178,7 @@ func TestCalendarFiltersAndAccess(t *testing.T) {
 	}
 	// A trainer sees only their own classes; anonymous visitors go to the login page.
 	trainer, _ := e.as(models.RoleTrainer)
-	if r := trainer.get(week); r.Status != 200 || hasSession(r.Body, a1) || hasSession(r.Body, b1) {
+	if r := trainer.get(week); r.Status != 200 || calHas(r.Body, a1) || calHas(r.Body, b1) {
 		t.Errorf("a trainer sees other classes: %d", r.Status)
 	}
 	if r := e.client().get(week); r.Status != 303 || !strings.HasPrefix(r.Header.Get("Location"), "/login") {
@@ -207,7 +207,7 @@ func TestMyScheduleShowsOnlyTheMastersOwn(t *testing.T) {
 		t.Fatalf("assign: %d", r.Status)
 	}
 	r := master.get("/my/schedule")
-	if r.Status != 200 || !hasSession(r.Body, soon) || hasSession(r.Body, other) || strings.Contains(r.Body, "Lớp của giảng viên khác") {
+	if r.Status != 200 || !calHas(r.Body, soon) || calHas(r.Body, other) || strings.Contains(r.Body, "Lớp của giảng viên khác") {
 		t.Fatalf("the master's schedule: %d %s", r.Status, r.Body)
 	}
 	if !strings.Contains(r.Body, `href="/courses/`+itoa(mine)+`"`) || !strings.Contains(r.Body, "Nghệ nhân chính") {
@@ -234,12 +234,12 @@ func TestMasterHoursReport(t *testing.T) {
 	course := calClass(t, staff, f, "vocational", "Đan lát mây tre")
 	// 18 sessions of 3 hours in March (Monday to Saturday, 2–21 March): 54 hours.
 	for d := 2; d <= 21; d++ {
-		if day := vn(2026, 3, d, 13, 30); day.Weekday() != time.Sunday {
+		if day := calAt(2026, 3, d, 13, 30); day.Weekday() != time.Sunday {
 			calSession(t, e, course, f.venue, f.master, day, 3*time.Hour)
 		}
 	}
-	calSession(t, e, course, f.venue, f.master, vn(2026, 4, 6, 7, 30), 90*time.Minute)
-	calSession(t, e, course, f.venue2, f.trainer, vn(2026, 4, 7, 7, 30), 4*time.Hour) // a trainer's hours do not count
+	calSession(t, e, course, f.venue, f.master, calAt(2026, 4, 6, 7, 30), 90*time.Minute)
+	calSession(t, e, course, f.venue2, f.trainer, calAt(2026, 4, 7, 7, 30), 4*time.Hour) // a trainer's hours do not count
 	calStatus(t, e, course, "submitted", "approved")
 
 	r := staff.get("/reports/master-hours?year=2026")

@@ -14,7 +14,7 @@ func TestCatalogueIsPublicAndShowsOnlyOpenClasses(t *testing.T) {
 	f := e.fixtures()
 	staff, _ := e.as(models.RoleStaff)
 	open := calClass(t, staff, f, "craft_transmission", "Mây tre đan xuất khẩu")
-	calSession(t, e, open, f.venue, f.master, vn(2026, 3, 2, 7, 30), 4*time.Hour)
+	calSession(t, e, open, f.venue, f.master, calAt(2026, 3, 2, 7, 30), 4*time.Hour)
 	staff.get("/courses/" + itoa(open))
 	staff.post("/courses/"+itoa(open)+"/staff", map[string][]string{"instructor_id": {f.master}, "role": {"lead"}})
 	calStatus(t, e, open, "submitted", "approved")
