@@ -37,10 +37,10 @@ func calendarFilter(c *fiber.Ctx) (models.CalendarFilter, calendarQuery, error) 
 	q := calendarQuery{Venue: c.Query("venue"), Trainer: c.Query("trainer"), Master: c.Query("master"), District: c.Query("district")}
 	errs := fieldErrors{}
 	var f models.CalendarFilter
-	f.VenueID = filterID(errs, "venue", q.Venue)
-	f.TrainerID = filterID(errs, "trainer", q.Trainer)
-	f.MasterID = filterID(errs, "master", q.Master)
-	f.District = districtCode(errs, q.District)
+	f.VenueID = calFilterID(errs, "venue", q.Venue)
+	f.TrainerID = calFilterID(errs, "trainer", q.Trainer)
+	f.MasterID = calFilterID(errs, "master", q.Master)
+	f.District = calDistrict(errs, q.District)
 	if u := currentUser(c); u.Role == models.RoleTrainer || u.Role == models.RoleMaster {
 		f.OwnerUserID = u.ID
 	}
@@ -50,17 +50,17 @@ func calendarFilter(c *fiber.Ctx) (models.CalendarFilter, calendarQuery, error) 
 	return f, q, nil
 }
 
-// filterID parses an optional id of a filter: empty or 0 means no filter.
-func filterID(errs fieldErrors, name, v string) int64 {
+// calFilterID parses an optional id of a filter: empty or 0 means no filter.
+func calFilterID(errs fieldErrors, name, v string) int64 {
 	if p := optionalID(errs, name, v); p != nil {
 		return *p
 	}
 	return 0
 }
 
-// districtCode checks a district code. Select boxes carry it as a number (Choices reads codes as
+// calDistrict checks a district code. Select boxes carry it as a number (Choices reads codes as
 // bigint), which drops the leading zeros of the three-digit GSO district codes; they are put back.
-func districtCode(errs fieldErrors, v string) string {
+func calDistrict(errs fieldErrors, v string) string {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return ""
@@ -98,8 +98,8 @@ type calendarPage struct {
 	Choices map[string][]models.Choice
 }
 
-// midnight is the start of t's day in Vietnam.
-func midnight(t time.Time) time.Time {
+// calMidnight is the start of t's day in Vietnam.
+func calMidnight(t time.Time) time.Time {
 	y, m, d := t.In(models.Zone).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, models.Zone)
 }
@@ -125,9 +125,9 @@ func (h *Handler) CalendarShow(c *fiber.Ctx) error {
 	}
 	errs := fieldErrors{}
 	now := time.Now()
-	anchor := midnight(now)
+	anchor := calMidnight(now)
 	if d := date(errs, "date", c.Query("date")); !d.IsZero() {
-		anchor = midnight(d)
+		anchor = calMidnight(d)
 	}
 	f, q, err := calendarFilter(c)
 	if err != nil {
@@ -142,14 +142,14 @@ func (h *Handler) CalendarShow(c *fiber.Ctx) error {
 		return err
 	}
 	p := calendarPage{View: view, Anchor: anchor, From: f.From, Last: f.To.AddDate(0, 0, -1), Count: len(entries), Query: q}
-	today := midnight(now)
+	today := calMidnight(now)
 	for d := f.From; d.Before(f.To); d = d.AddDate(0, 0, 1) {
 		p.Days = append(p.Days, calDay{Date: d, Key: d.Format(time.DateOnly), InMonth: d.Month() == anchor.Month(), Today: d.Equal(today)})
 	}
 	for _, e := range entries {
 		// A session goes on the day it starts in Vietnam; one that began before the range (overnight)
 		// goes on the first day.
-		i := int(midnight(e.StartsAt).Sub(f.From).Hours() / 24)
+		i := int(calMidnight(e.StartsAt).Sub(f.From).Hours() / 24)
 		if i < 0 {
 			i = 0
 		}
@@ -168,7 +168,7 @@ func (h *Handler) CalendarShow(c *fiber.Ctx) error {
 		"prev": q.link(view, step(-1)), "next": q.link(view, step(1)), "today": q.link(view, today),
 		"week": q.link("week", anchor), "month": q.link("month", anchor),
 	}
-	if p.Choices, err = h.choices(c, "venues", "trainers", "masters", "districts"); err != nil {
+	if p.Choices, err = h.calChoices(c, "venues", "trainers", "masters", "districts"); err != nil {
 		return err
 	}
 	return h.render(c, fiber.StatusOK, "calendar/show", "cal.title", p)
@@ -185,8 +185,8 @@ func (q calendarQuery) link(view string, d time.Time) string {
 	return "/calendar?" + v.Encode()
 }
 
-// choices loads the named select boxes.
-func (h *Handler) choices(c *fiber.Ctx, names ...string) (map[string][]models.Choice, error) {
+// calChoices loads the named select boxes.
+func (h *Handler) calChoices(c *fiber.Ctx, names ...string) (map[string][]models.Choice, error) {
 	out := map[string][]models.Choice{}
 	for _, n := range names {
 		ch, err := h.store.Choices(c.UserContext(), n)
@@ -203,8 +203,8 @@ func (h *Handler) choices(c *fiber.Ctx, names ...string) (map[string][]models.Ch
 // to today and to to a week after from.
 func (h *Handler) APICalendar(c *fiber.Ctx) error {
 	errs := fieldErrors{}
-	from := instant(errs, "from", c.Query("from"))
-	to := instant(errs, "to", c.Query("to"))
+	from := calInstant(errs, "from", c.Query("from"))
+	to := calInstant(errs, "to", c.Query("to"))
 	f, _, err := calendarFilter(c)
 	if err != nil {
 		return err
@@ -213,7 +213,7 @@ func (h *Handler) APICalendar(c *fiber.Ctx) error {
 		return errs
 	}
 	if from.IsZero() {
-		from = midnight(time.Now())
+		from = calMidnight(time.Now())
 	}
 	if to.IsZero() {
 		to = from.AddDate(0, 0, 7)
@@ -226,8 +226,8 @@ func (h *Handler) APICalendar(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"from": from, "to": to, "items": entries})
 }
 
-// instant parses an API time: yyyy-mm-dd (midnight in Vietnam) or RFC 3339.
-func instant(errs fieldErrors, name, v string) time.Time {
+// calInstant parses an API time: yyyy-mm-dd (midnight in Vietnam) or RFC 3339.
+func calInstant(errs fieldErrors, name, v string) time.Time {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return time.Time{}
@@ -242,8 +242,8 @@ func instant(errs fieldErrors, name, v string) time.Time {
 	return time.Time{}
 }
 
-// yearParam reads ?year=, defaulting to this year in Vietnam.
-func yearParam(c *fiber.Ctx) (int, error) {
+// hoursYear reads ?year=, defaulting to this year in Vietnam.
+func hoursYear(c *fiber.Ctx) (int, error) {
 	v := c.Query("year")
 	if v == "" {
 		return time.Now().In(models.Zone).Year(), nil

@@ -19,7 +19,7 @@ func catalogueFilter(c *fiber.Ctx) (models.CatalogueFilter, error) {
 	}
 	p.Sort = "" // the catalogue has one order: classes still to come first
 	errs := fieldErrors{}
-	f := models.CatalogueFilter{ListParams: p, Kind: c.Query("kind"), District: districtCode(errs, c.Query("district"))}
+	f := models.CatalogueFilter{ListParams: p, Kind: c.Query("kind"), District: calDistrict(errs, c.Query("district"))}
 	if f.Kind != "" && !slices.Contains(models.CourseKinds, f.Kind) {
 		errs["kind"] = "invalid_choice"
 	}
@@ -29,8 +29,8 @@ func catalogueFilter(c *fiber.Ctx) (models.CatalogueFilter, error) {
 	return f, nil
 }
 
-// today is the current date in Vietnam.
-func today() time.Time { return midnight(time.Now()) }
+// calToday is the current date in Vietnam.
+func calToday() time.Time { return calMidnight(time.Now()) }
 
 // CatalogueList handles GET /catalogue: the classes open to the public, as cards, with a search
 // (diacritics optional) and filters by kind and district. No login.
@@ -39,7 +39,7 @@ func (h *Handler) CatalogueList(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, err := h.store.ListCatalogue(c.UserContext(), f, today())
+	list, err := h.store.ListCatalogue(c.UserContext(), f, calToday())
 	if err != nil {
 		return err
 	}
@@ -96,7 +96,7 @@ func (h *Handler) APICatalogueList(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, err := h.store.ListCatalogue(c.UserContext(), f, today())
+	list, err := h.store.ListCatalogue(c.UserContext(), f, calToday())
 	if err != nil {
 		return err
 	}

@@ -45,7 +45,7 @@ type hoursRow struct {
 // MasterHoursReport handles GET /reports/master-hours?year=: hours taught per master and month, with
 // row and column totals, for their fees.
 func (h *Handler) MasterHoursReport(c *fiber.Ctx) error {
-	year, err := yearParam(c)
+	year, err := hoursYear(c)
 	if err != nil {
 		return err
 	}
@@ -79,7 +79,7 @@ func (h *Handler) MasterHoursReport(c *fiber.Ctx) error {
 
 // APIMasterHours handles GET /api/v1/reports/master-hours?year=: hours as numbers, January first.
 func (h *Handler) APIMasterHours(c *fiber.Ctx) error {
-	year, err := yearParam(c)
+	year, err := hoursYear(c)
 	if err != nil {
 		return err
 	}

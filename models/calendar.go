@@ -47,9 +47,6 @@ type CalendarEntry struct {
 // Cancelled reports whether the session is cancelled.
 func (e CalendarEntry) Cancelled() bool { return e.Status == "cancelled" }
 
-// Hours is the length of the session in hours.
-func (e CalendarEntry) Hours() float64 { return e.EndsAt.Sub(e.StartsAt).Hours() }
-
 // calendarSelect joins a session with its class, venue, district and instructor. The course's own
 // trainer is joined as i so that ownedBy() can be used unchanged.
 const calendarSelect = `
@@ -132,7 +129,6 @@ type TeachingSchedule struct {
 	Sessions   []CalendarEntry `json:"sessions"`
 	Classes    []TeachingClass `json:"classes"`
 	Upcoming   int             `json:"upcoming"` // how many of Sessions have not ended yet
-	Now        time.Time       `json:"-"`
 }
 
 // maxScheduleRows bounds the sessions of one schedule; the oldest past sessions are the ones left out.
@@ -142,7 +138,7 @@ const maxScheduleRows = 300
 // they teach (those not yet ended first, soonest first; then past ones, latest first) and the classes
 // they are assigned to or are the trainer of (current and coming classes first).
 func (s *Store) GetTeachingSchedule(ctx context.Context, userID int64, now time.Time) (TeachingSchedule, error) {
-	out := TeachingSchedule{Sessions: []CalendarEntry{}, Classes: []TeachingClass{}, Now: now}
+	out := TeachingSchedule{Sessions: []CalendarEntry{}, Classes: []TeachingClass{}}
 	var who []Choice
 	if err := s.db.SelectContext(ctx, &who, `SELECT id, full_name AS label, kind AS extra FROM instructors WHERE user_id = $1`, userID); err != nil {
 		return out, fmt.Errorf("instructor of user %d: %w", userID, mapErr(err))

@@ -43,9 +43,6 @@ type CatalogueEntry struct {
 	NextSession  *time.Time `db:"next_session" json:"next_session"`
 }
 
-// CatalogueStatuses are the statuses the public sees: approved (enrolment open) and running.
-var CatalogueStatuses = []string{StatusApproved, StatusRunning}
-
 // catalogueFrom joins what both the list and its count filter on. Its WHERE starts with the status, so
 // that courses_status_start_idx answers the catalogue.
 const catalogueFrom = `
@@ -133,9 +130,6 @@ type PublicSession struct {
 	Topic          string    `db:"topic" json:"topic"`
 	Status         string    `db:"status" json:"status"`
 }
-
-// Hours is the length of the session in hours.
-func (p PublicSession) Hours() float64 { return p.EndsAt.Sub(p.StartsAt).Hours() }
 
 // ListPublicSessions returns the sessions of a catalogue class in time order. The cancellation reason
 // is left out: it is internal and may speak of a person's illness.
