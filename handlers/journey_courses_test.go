@@ -20,9 +20,22 @@ func browserLogin(t *testing.T, ctx contextT, base, email string) {
 		chromedp.SendKeys(chromedp.CSS("#email"), email),
 		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
 		chromedp.Submit(chromedp.CSS("#password")),
-		chromedp.WaitVisible(chromedp.CSS("main h1")),
 	); err != nil {
 		t.Fatalf("log in as %s: %v", email, err)
+	}
+	// Wait until the redirect after login has landed, so the next navigation does not abort it.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		loc, err := chromedp.Run(ctx, chromedp.Location())
+		if err == nil && !strings.Contains(loc, "/login") {
+			if _, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main h1"))); err == nil {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("log in as %s: still at %s", email, loc)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
 

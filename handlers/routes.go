@@ -26,6 +26,7 @@ func (h *Handler) routes(app *fiber.App) {
 	h.establishmentRoutes(r)
 	h.traineeRoutes(r)
 	h.instructorRoutes(r)
+	h.calendarRoutes(r)
 
 	r.get("/api/openapi.yaml", Public, h.OpenAPI)
 	r.get("/api/v1", Public, h.APIRoot)

@@ -97,6 +97,7 @@ func (s *Store) CourseAccess(ctx context.Context, u User, courseID int64) (Cours
 		Owner  bool `db:"owner"`
 		Reader bool `db:"reader"`
 	}
+	// coalesce: a class without a trainer (i.user_id NULL) makes the ORs NULL, not false, for a stranger.
 	q := `SELECT coalesce(c.created_by = $2 OR i.user_id = $2, false) AS owner, coalesce(` + ownedBy(2) + `, false) AS reader
 		FROM courses c LEFT JOIN instructors i ON i.id = c.trainer_id WHERE c.id = $1`
 	if err := s.db.GetContext(ctx, &r, q, courseID, u.ID); err != nil {
