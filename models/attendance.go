@@ -243,22 +243,6 @@ func (s *Store) CourseEligibility(ctx context.Context, courseID int64) ([]Eligib
 	if err := s.db.SelectContext(ctx, &out, eligibilityQuery, courseID); err != nil {
 		return nil, fmt.Errorf("eligibility of course %d: %w", courseID, mapErr(err))
 	}
-	for i := range out {
-		e := &out[i]
-		e.Reasons = []string{}
-		// Compare hours, not rounded percentages: 48 of 60 is exactly 80%.
-		if e.ScheduledHours == 0 || e.AttendedHours*100 < c.Min*e.ScheduledHours-1e-9 {
-			e.Reasons = append(e.Reasons, "not_enough_hours")
-		}
-		if c.Kind != KindWorkshop {
-			switch {
-			case e.Passed == nil:
-				e.Reasons = append(e.Reasons, "no_result")
-			case !*e.Passed:
-				e.Reasons = append(e.Reasons, "not_passed")
-			}
-		}
-		e.Eligible = len(e.Reasons) == 0
-	}
+	judge(out, c.Kind, c.Min)
 	return out, nil
 }

@@ -143,3 +143,8 @@ func (s *Store) Hits(ctx context.Context, key string, window time.Duration) (int
 	}
 	return r.Hits, r.Start.Add(window), nil
 }
+
+func sha256Sum(b []byte) []byte {
+	h := sha256.Sum256(b)
+	return h[:]
+}

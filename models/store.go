@@ -24,7 +24,8 @@ var (
 
 // Store runs every query of the application against one PostgreSQL database.
 type Store struct {
-	db *sqlx.DB
+	db     *sqlx.DB
+	secret []byte // derives certificate verification tokens; see CertificateToken
 }
 
 // NewStore returns a store over db.

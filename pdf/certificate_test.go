@@ -1,0 +1,127 @@
+package pdf_test
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/text/unicode/norm"
+
+	"khuyencong/pdf"
+)
+
+func sampleCert(name string) pdf.Certificate {
+	return pdf.Certificate{
+		Kind: "chung_chi", Parent: "SỞ CÔNG THƯƠNG TỈNH BẮC GIANG", Unit: "TRUNG TÂM KHUYẾN CÔNG VÀ XÚC TIẾN THƯƠNG MẠI",
+		Holder: name, BirthDate: "05/07/1990", Course: "Truyền nghề mây tre đan", Craft: "Mây tre đan",
+		StartDate: "02/03/2026", EndDate: "10/04/2026", Hours: "60", Place: "Nhà văn hóa xã Tăng Tiến, Việt Yên",
+		Result: "Khá", IssuePlace: "Bắc Giang", IssuedOn: "2026-04-15", SignerTitle: "Giám đốc", SignerName: "Nguyễn Văn Giám",
+		Serial: "KC-2026-000123", Register: "0123/2026", VerifyURL: "http://localhost:8080/verify/AbC123xyz_-AbC123xyz_-AbC123xyz_-AbC",
+	}
+}
+
+func TestCertificateTextQRAndStructure(t *testing.T) {
+	names := []string{"Nguyễn Thị Ngọc Ánh", "Đặng Văn Lưỡng", "Hồ Thị Ẩn", "Lê Hữu Phước", "Nông Thị Thủy"}
+	for _, name := range names {
+		b, err := pdf.RenderCertificate(sampleCert(norm.NFD.String(name)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := pdftotext(t, b)
+		for _, s := range []string{name, "CHỨNG CHỈ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+			"Bắc Giang, ngày 15 tháng 4 năm 2026", "KC-2026-000123", "0123/2026", "GIÁM ĐỐC", "Truyền nghề mây tre đan"} {
+			if !strings.Contains(text, s) {
+				t.Errorf("%s: %q missing from\n%s", name, s, text)
+			}
+		}
+		qpdfCheck(t, b)
+		if got := decodeQR(t, b); got != sampleCert(name).VerifyURL {
+			t.Errorf("QR decodes to %q", got)
+		}
+	}
+}
+
+func TestCertificateIsReproducibleAndLongNamesShrink(t *testing.T) {
+	a, _ := pdf.RenderCertificate(sampleCert("Nguyễn Thị Ngọc Ánh"))
+	b, _ := pdf.RenderCertificate(sampleCert("Nguyễn Thị Ngọc Ánh"))
+	if !bytes.Equal(a, b) {
+		t.Fatal("the same certificate rendered twice differs")
+	}
+	long := "Tôn Thất Nguyễn Thị Ngọc Ánh Phương Thảo Hoàng Minh Châu Lan Anh"
+	text := pdftotext(t, mustRender(t, sampleCert(long)))
+	if !strings.Contains(strings.Join(strings.Fields(text), " "), long) {
+		t.Fatalf("a long name is cut:\n%s", text)
+	}
+}
+
+func mustRender(t *testing.T, c pdf.Certificate) []byte {
+	t.Helper()
+	b, err := pdf.RenderCertificate(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestBatchOfCertificates(t *testing.T) {
+	var cs []pdf.Certificate
+	for i := 0; i < 40; i++ {
+		c := sampleCert(fmt.Sprintf("Học Viên Số %d", i+1))
+		c.Serial = fmt.Sprintf("KC-2026-%06d", i+1)
+		cs = append(cs, c)
+	}
+	start := time.Now()
+	b, err := pdf.RenderCertificates(cs, time.Date(2026, 4, 15, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("40 pages in %v, %d bytes", time.Since(start), len(b))
+	text := pdftotext(t, b)
+	if strings.Count(text, "CHỨNG CHỈ") != 40 || strings.Index(text, "KC-2026-000001") > strings.Index(text, "KC-2026-000040") {
+		t.Fatal("the batch does not hold 40 pages in order")
+	}
+	qpdfCheck(t, b)
+}
+
+func qpdfCheck(t *testing.T, b []byte) {
+	t.Helper()
+	bin, err := exec.LookPath("qpdf")
+	if err != nil {
+		t.Fatal("qpdf is missing: make test installs it")
+	}
+	p := filepath.Join(t.TempDir(), "c.pdf")
+	os.WriteFile(p, b, 0o600)
+	if out, err := exec.Command(bin, "--check", p).CombinedOutput(); err != nil {
+		t.Fatalf("qpdf --check: %v\n%s", err, out)
+	}
+}
+
+// decodeQR renders the first page to PNG and reads the QR code back with zbarimg.
+func decodeQR(t *testing.T, b []byte) string {
+	t.Helper()
+	for _, bin := range []string{"pdftoppm", "zbarimg"} {
+		if _, err := exec.LookPath(bin); err != nil {
+			t.Fatalf("%s is missing: make test installs it", bin)
+		}
+	}
+	dir := t.TempDir()
+	p := filepath.Join(dir, "c.pdf")
+	os.WriteFile(p, b, 0o600)
+	if out, err := exec.Command("pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", p, filepath.Join(dir, "page")).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v %s", err, out)
+	}
+	pngs, _ := filepath.Glob(filepath.Join(dir, "page*.png"))
+	if len(pngs) == 0 {
+		t.Fatal("no page rendered")
+	}
+	out, err := exec.Command("zbarimg", "--raw", "-q", pngs[0]).Output()
+	if err != nil {
+		t.Fatalf("zbarimg found no code: %v", err)
+	}
+	return strings.TrimSpace(string(out))
+}
