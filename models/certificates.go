@@ -114,7 +114,9 @@ func (s *Store) tokenSecret() []byte {
 }
 
 // CertificateToken derives the token of a serial with this store's secret.
-func (s *Store) CertificateToken(serial string) string { return CertificateToken(s.tokenSecret(), serial) }
+func (s *Store) CertificateToken(serial string) string {
+	return CertificateToken(s.tokenSecret(), serial)
+}
 
 // Skip says why an enrolment got no certificate.
 type Skip struct {
