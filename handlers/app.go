@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -34,6 +35,7 @@ type Config struct {
 	Version        string
 	OrgParent      string // the parent body printed on documents (default SỞ CÔNG THƯƠNG TỈNH BẮC GIANG)
 	OrgUnit        string // the centre printed on documents
+	FilesDir       string // where background jobs write their files (default var/files)
 
 	SessionIdle          time.Duration // a session unused this long ends (default 30 min)
 	SessionAbsolute      time.Duration // a session ends this long after login, used or not (default 12 h)
@@ -73,6 +75,7 @@ func New(store *models.Store, cfg Config, log *slog.Logger) *Handler {
 	}
 	setDefault(&cfg.OrgParent, "SỞ CÔNG THƯƠNG TỈNH BẮC GIANG")
 	setDefault(&cfg.OrgUnit, "TRUNG TÂM KHUYẾN CÔNG VÀ XÚC TIẾN THƯƠNG MẠI")
+	setDefault(&cfg.FilesDir, filepath.Join("var", "files"))
 	setDefault(&cfg.SessionIdle, 30*time.Minute)
 	setDefault(&cfg.SessionAbsolute, 12*time.Hour)
 	setDefault(&cfg.APITokenTTL, 30*24*time.Hour)

@@ -27,6 +27,8 @@ func (h *Handler) routes(app *fiber.App) {
 	h.traineeRoutes(r)
 	h.instructorRoutes(r)
 	h.calendarRoutes(r)
+	h.certificateRoutes(r)
+	h.certificateAPIRoutes(r)
 
 	r.get("/api/openapi.yaml", Public, h.OpenAPI)
 	r.get("/api/v1", Public, h.APIRoot)

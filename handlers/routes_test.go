@@ -18,6 +18,7 @@ var publicAllowList = map[string]bool{
 	"GET /": true, "GET /healthz": true, "GET /readyz": true, "GET /lang/:code": true,
 	"GET /login": true, "POST /login": true, "GET /reset/:token": true, "POST /reset/:token": true,
 	"GET /api/v1": true, "GET /api/openapi.yaml": true, "POST /api/v1/auth/token": true,
+	"GET /verify": true, "POST /verify": true, "GET /verify/:token": true, "GET /api/v1/verify/:token": true,
 	"GET /catalogue": true, "GET /catalogue/:id": true, "GET /api/v1/catalogue": true, "GET /api/v1/catalogue/:id": true,
 }
 

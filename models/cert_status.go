@@ -139,3 +139,52 @@ func (s *Store) CorrectCertificate(ctx context.Context, a Actor, serial, reason 
 	}
 	return s.GetCertificate(ctx, newID)
 }
+
+// FindCertificateForHolder returns the certificate with a serial whose holder's name matches the one
+// typed, ignoring case, diacritics and spacing; any mismatch is ErrNotFound, like an unknown serial.
+func (s *Store) FindCertificateForHolder(ctx context.Context, serial, name string) (Certificate, error) {
+	var c Certificate
+	q := certSelect + ` WHERE c.serial = $1
+		AND regexp_replace(search_key(c.snapshot->>'holder'), '\s+', ' ', 'g') = regexp_replace(search_key(btrim($2)), '\s+', ' ', 'g')`
+	if err := s.db.GetContext(ctx, &c, q, serial, name); err != nil {
+		return Certificate{}, mapErr(err)
+	}
+	c.decode()
+	return c, nil
+}
+
+// RegisterRow is one line of the register book (sổ cấp chứng chỉ).
+type RegisterRow struct {
+	Serial    string     `db:"serial"`
+	Register  string     `db:"register_label"`
+	Holder    string     `db:"holder"`
+	BirthDate string     `db:"birth_date"`
+	Commune   *string    `db:"commune"`
+	Course    string     `db:"course"`
+	Start     string     `db:"start_date"`
+	End       string     `db:"end_date"`
+	Result    string     `db:"result"`
+	IssuedOn  time.Time  `db:"issued_on"`
+	Status    string     `db:"status"`
+	Revoked   *time.Time `db:"revocation_date"`
+	Reason    *string    `db:"note"`
+}
+
+// RegisterBook lists the certificates issued in [from, to] in register order, revoked and superseded
+// ones included (flagged), as printed at issuance.
+func (s *Store) RegisterBook(ctx context.Context, from, to time.Time) ([]RegisterRow, error) {
+	out := []RegisterRow{}
+	const q = `
+		SELECT c.serial, c.register_label, c.snapshot->>'holder' AS holder, coalesce(c.snapshot->>'birth_date', '') AS birth_date,
+		       cm.name AS commune, c.snapshot->>'course' AS course, c.snapshot->>'start_date' AS start_date,
+		       c.snapshot->>'end_date' AS end_date, coalesce(c.snapshot->>'result', '') AS result, c.issued_on, c.status,
+		       c.revocation_date, coalesce(c.revocation_reason, c.correction_reason) AS note
+		FROM certificates c JOIN enrolments e ON e.id = c.enrolment_id JOIN trainees t ON t.id = e.trainee_id
+		LEFT JOIN admin_units cm ON cm.code = t.commune_code
+		WHERE c.issued_on BETWEEN $1 AND $2
+		ORDER BY c.register_year, c.register_no`
+	if err := s.db.SelectContext(ctx, &out, q, from.Format(time.DateOnly), to.Format(time.DateOnly)); err != nil {
+		return nil, fmt.Errorf("register book: %w", mapErr(err))
+	}
+	return out, nil
+}

@@ -179,6 +179,10 @@ func certPage(doc *gofpdf.Fpdf, c Certificate) error {
 			stamp = "MẪU"
 		}
 		doc.SetTextColor(179, 38, 30)
+		// A plain line that text extraction and screen readers find, then the big rotated stamp.
+		doc.SetFont(Sans, "B", 12)
+		doc.SetXY(16, 33)
+		doc.CellFormat(265, 6, stamp, "", 0, "C", false, 0, "")
 		doc.SetFont(Sans, "B", 48)
 		doc.TransformBegin()
 		doc.TransformRotate(20, 148, 105)
@@ -199,21 +203,54 @@ func drawQR(doc *gofpdf.Fpdf, content string, x, y, size float64) error {
 	}
 	q.DisableBorder = false
 	bm := q.Bitmap()
-	n := float64(len(bm))
-	m := size / n
-	doc.SetFillColor(0, 0, 0)
-	for r, row := range bm {
-		for col := 0; col < len(row); {
-			if !row[col] {
-				col++
+	n := len(bm)
+	// Draw in module units: one transformation matrix maps a module to its size on the page, so each
+	// rectangle is four small integers (a few bytes, compressing well) instead of four decimals.
+	k := doc.GetConversionRatio() // points per mm
+	_, pageH := doc.GetPageSize()
+	m := size / float64(n) * k
+	var b strings.Builder
+	fmt.Fprintf(&b, "q 0 g %.4f 0 0 %.4f %.2f %.2f cm\n", m, -m, x*k, (pageH-y)*k)
+	// Greedy rectangles: a run of dark modules in a row is extended down over the rows that repeat it.
+	used := make([][]bool, n)
+	for i := range used {
+		used[i] = make([]bool, n)
+	}
+	for r := 0; r < n; r++ {
+		for c := 0; c < n; {
+			if !bm[r][c] || used[r][c] {
+				c++
 				continue
 			}
-			start := col
-			for col < len(row) && row[col] {
-				col++
+			end := c
+			for end < n && bm[r][end] && !used[r][end] {
+				end++
 			}
-			doc.Rect(x+float64(start)*m, y+float64(r)*m, float64(col-start)*m, m, "F")
+			down := r + 1
+			for down < n && runAt(bm[down], used[down], c, end) {
+				down++
+			}
+			for rr := r; rr < down; rr++ {
+				for cc := c; cc < end; cc++ {
+					used[rr][cc] = true
+				}
+			}
+			fmt.Fprintf(&b, "%d %d %d %d re\n", c, r, end-c, down-r)
+			c = end
 		}
 	}
-	return nil
+	b.WriteString("f Q\n")
+	doc.RawWriteStr(b.String())
+	return doc.Error()
+}
+
+// runAt reports whether row holds an unused dark run exactly from c to end (the next module, if any,
+// being light or already drawn).
+func runAt(row, used []bool, c, end int) bool {
+	for i := c; i < end; i++ {
+		if !row[i] || used[i] {
+			return false
+		}
+	}
+	return (c == 0 || !row[c-1] || used[c-1]) && (end == len(row) || !row[end] || used[end])
 }

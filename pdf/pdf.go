@@ -86,15 +86,21 @@ func Output(doc *gofpdf.Fpdf) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// FitFontSize returns the largest size ≤ max at which text fits in width (mm), and never below min,
-// so that long names shrink instead of overflowing.
+// FitFontSize returns the largest size ≤ max (in half points) at which text fits in width (mm), and
+// never below min, so that long names shrink instead of overflowing. It sets the font once: a width
+// grows in proportion to the size, and every SetFont call writes an operator into the page.
 func FitFontSize(doc *gofpdf.Fpdf, family, style, text string, width, max, min float64) float64 {
-	for size := max; size > min; size -= 0.5 {
-		doc.SetFont(family, style, size)
-		if doc.GetStringWidth(text) <= width {
-			return size
-		}
+	doc.SetFont(family, style, max)
+	w := doc.GetStringWidth(text)
+	size := max
+	if w > width {
+		size = float64(int(2*max*width/w)) / 2
 	}
-	doc.SetFont(family, style, min)
-	return min
+	if size < min {
+		size = min
+	}
+	if size != max {
+		doc.SetFont(family, style, size)
+	}
+	return size
 }

@@ -55,6 +55,8 @@ type config struct {
 	LogLevel       slog.Level
 	LogFormat      string
 	TrustedProxies []string
+	TokenSecret    []byte
+	FilesDir       string
 }
 
 func loadConfig() (config, error) {
@@ -73,6 +75,13 @@ func loadConfig() (config, error) {
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(env("LOG_LEVEL", "info"))); err != nil {
 		return c, errors.New("LOG_LEVEL must be debug, info, warn or error")
+	}
+	c.FilesDir = env("FILES_DIR", "var/files")
+	if s := os.Getenv("CERT_TOKEN_SECRET"); s != "" {
+		if len(s) < 32 {
+			return c, errors.New("CERT_TOKEN_SECRET must be at least 32 characters")
+		}
+		c.TokenSecret = []byte(s)
 	}
 	if p := strings.TrimSpace(os.Getenv("TRUSTED_PROXIES")); p != "" {
 		for _, a := range strings.Split(p, ",") {
@@ -156,15 +165,22 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 	defer db.Close()
-	h := handlers.New(models.NewStore(db), handlers.Config{
+	if cfg.TokenSecret == nil {
+		log.Warn("CERT_TOKEN_SECRET is not set: certificate QR tokens use the development secret; set it in production")
+	}
+	h := handlers.New(models.NewStore(db).WithTokenSecret(cfg.TokenSecret), handlers.Config{
 		BaseURL:        cfg.BaseURL,
 		RequestTimeout: cfg.RequestTimeout,
 		TrustedProxies: cfg.TrustedProxies,
+		FilesDir:       cfg.FilesDir,
 	}, log)
 	app, err := handlers.NewApp(h)
 	if err != nil {
 		return err
 	}
+	jobs, stopJobs := context.WithCancel(context.Background())
+	defer stopJobs()
+	go h.RunJobs(jobs, time.Second, 30*time.Second)
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listen(cfg.Addr) }()
 	log.Info("listening", slog.String("addr", cfg.Addr), slog.String("base_url", cfg.BaseURL))
@@ -174,6 +190,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
+	stopJobs()
 	if err := app.ShutdownWithTimeout(15 * time.Second); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
