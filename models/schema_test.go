@@ -162,7 +162,7 @@ func TestDatabaseRefusesBadRows(t *testing.T) {
 
 func TestAtMostOneValidCertificatePerEnrolment(t *testing.T) {
 	w := newWorld(t)
-	issuer := mustID(t, w.db, `INSERT INTO issuers (code, name, place_name) VALUES ('KC', 'Trung tâm Khuyến công', 'Bắc Giang') RETURNING id`)
+	issuer := mustID(t, w.db, `INSERT INTO issuers (code, name, place_name) VALUES ('KC-TEST', 'Trung tâm Khuyến công', 'Bắc Giang') RETURNING id`)
 	insert := func(serialNo, regNo int, token byte) (int64, error) {
 		var id int64
 		err := w.db.Get(&id, `

@@ -24,9 +24,7 @@ func seed(t *testing.T) (*models.Store, demo.Summary) {
 		t.Fatalf("seed: %v", err)
 	}
 	t.Logf("seed took %s: %+v", took.Round(time.Millisecond), sum)
-	if took > 15*time.Second { // generous: a shared machine under -race; alone it takes about 1.3 s
-		t.Errorf("seed took %s, want a few seconds at most", took)
-	}
+	// Its speed is not asserted here (a timed test flakes on a shared machine): make bench measures it.
 	return s, sum
 }
 
