@@ -273,3 +273,50 @@ func pdfText(t *testing.T, b []byte) string {
 	}
 	return norm.NFC.String(string(out))
 }
+
+func TestMoveAndCancelSessionFromTheClassPage(t *testing.T) {
+	e := newEnv(t)
+	f := e.fixtures()
+	staff, _ := e.as(models.RoleStaff)
+	a := registerClass(t, staff, f, "vocational", "Lớp A")
+	b := registerClass(t, staff, f, "vocational", "Lớp B")
+	for _, p := range []string{a, b} {
+		staff.get(p)
+	}
+	staff.post(a+"/sessions", valuesOf("date", "02/03/2026", "start_time", "07:30", "end_time", "11:30", "venue_id", f.venue, "instructor_id", f.master))
+	staff.post(b+"/sessions", valuesOf("date", "03/03/2026", "start_time", "07:30", "end_time", "11:30", "venue_id", f.venue, "instructor_id", f.trainer))
+	var sid string
+	e.store.DB().Get(&sid, `SELECT s.id::text FROM course_sessions s JOIN courses c ON c.id = s.course_id WHERE c.title = 'Lớp A'`)
+	page := staff.get(a)
+	if !strings.Contains(page.Body, "/sessions/"+sid+"/move") {
+		t.Fatal("no move form on the class page")
+	}
+	// Moving onto Lớp B's slot at the same venue clashes; moving to the afternoon works.
+	move := valuesOf("date", "03/03/2026", "start_time", "08:00", "end_time", "10:00", "venue_id", f.venue, "instructor_id", f.master, "reason", "Trùng lịch họp")
+	if r := staff.post(a+"/sessions/"+sid+"/move", move); r.Status != 409 || !strings.Contains(r.Body, "Lớp B") {
+		t.Fatalf("move onto another class: %d", r.Status)
+	}
+	move.Set("start_time", "13:30")
+	move.Set("end_time", "16:30")
+	move.Del("_csrf")
+	if r := staff.post(a+"/sessions/"+sid+"/move", move); r.Status != 303 {
+		t.Fatalf("move: %d %s", r.Status, r.Body)
+	}
+	if r := staff.get(a); !strings.Contains(r.Body, "03/03/2026") || !strings.Contains(r.Body, "13:30–16:30") {
+		t.Fatal("the moved session is not shown at its new time")
+	}
+	if r := staff.post(a+"/sessions/"+sid+"/cancel", valuesOf("reason", "")); r.Status != 422 {
+		t.Fatalf("cancel without a reason: %d", r.Status)
+	}
+	if r := staff.post(a+"/sessions/"+sid+"/cancel", valuesOf("reason", "Mưa bão")); r.Status != 303 {
+		t.Fatalf("cancel: %d", r.Status)
+	}
+	if r := staff.get(a); !strings.Contains(r.Body, "Đã hủy") || !strings.Contains(r.Body, "Mưa bão") {
+		t.Fatal("the cancelled session is not marked with its reason")
+	}
+	var audits int
+	e.store.DB().Get(&audits, `SELECT count(*) FROM audit_log WHERE action IN ('session.move', 'session.cancel')`)
+	if audits != 2 {
+		t.Fatalf("%d session changes audited, want 2", audits)
+	}
+}
