@@ -235,7 +235,9 @@ func TestTraineeLinkRateLimit(t *testing.T) {
 	w := tlinkSetUp(t, e)
 	_, link := tlinkPrint(t, w)
 	anon := e.client()
-	from := func(ip, path string) resp { return anon.do("GET", path, nil, map[string]string{"Accept": "text/html", "X-Forwarded-For": ip}) }
+	from := func(ip, path string) resp {
+		return anon.do("GET", path, nil, map[string]string{"Accept": "text/html", "X-Forwarded-For": ip})
+	}
 	for i, p := range []string{tlinkPath(link), "/t/" + strings.Repeat("B", 43), tlinkPath(link) + "/calendar.ics"} {
 		if r := from("203.0.113.5", p); r.Status != 200 && r.Status != 404 {
 			t.Fatalf("hit %d: %d", i+1, r.Status)
