@@ -32,6 +32,19 @@ func (h *Handler) traineeLinkURL(token string) string {
 	return strings.TrimRight(h.cfg.BaseURL, "/") + traineeLinkPath(token)
 }
 
+// logPath is a request path as the logs keep it: the token of a trainee's link is left out, so that
+// whoever reads the logs cannot open the page.
+func logPath(p string) string {
+	rest, ok := strings.CutPrefix(p, "/t/")
+	if !ok || rest == "" {
+		return p
+	}
+	if _, tail, found := strings.Cut(rest, "/"); found {
+		return "/t/[token]/" + tail
+	}
+	return "/t/[token]"
+}
+
 // privatePage marks an answer that is reached by a secret link: never stored by a cache, never
 // indexed, and never sent on as a Referer when the trainee follows a link out of it (the path holds
 // the token). Set before anything can fail, so that 404 and 429 answers carry it too.

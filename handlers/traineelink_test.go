@@ -1,13 +1,16 @@
 package handlers_test
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -130,10 +133,27 @@ func TestTraineePageByLinkWithoutLogin(t *testing.T) {
 		}
 	}
 
+	// A certificate issued for the class (the certificates area makes these; here by SQL).
+	db := e.store.DB()
+	for _, q := range []string{
+		`INSERT INTO issuers (code, name, place_name) VALUES ('TTKC-BG', 'Trung tâm Khuyến công Bắc Giang', 'Bắc Giang')`,
+		`INSERT INTO certificates (issuer_id, enrolment_id, kind, serial_no, serial, register_year, register_no, register_label,
+			token_hash, snapshot, template_version, issued_on)
+		 SELECT i.id, e.id, 'chung_chi', 7, 'TTKC-BG-2026-000007', 2026, 7, '0007/2026', sha256('x'), '{}', 'v1', '2026-04-15'
+		 FROM issuers i, enrolments e WHERE e.trainee_id = ` + itoa(w.trainee),
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
 	anon := e.client()
 	r := anon.get(tlinkPath(link))
 	if r.Status != 200 {
 		t.Fatalf("the link without login: %d", r.Status)
+	}
+	if cert := regexpFind(t, `(?s)(<ul class="tlink-certs".*?</ul>)`, r.Body); !strings.Contains(cert, "TTKC-BG-2026-000007") ||
+		!strings.Contains(cert, "Còn hiệu lực") || !strings.Contains(cert, "15/04/2026") {
+		t.Errorf("the certificate is not listed with its number and status: %s", cert)
 	}
 	if r.Header.Get("Cache-Control") != "no-store" || r.Header.Get("Referrer-Policy") != "no-referrer" {
 		t.Errorf("headers: Cache-Control %q, Referrer-Policy %q", r.Header.Get("Cache-Control"), r.Header.Get("Referrer-Policy"))
@@ -223,6 +243,45 @@ func TestTraineeLinkRotation(t *testing.T) {
 	trainer.get("/app")
 	if r := trainer.post("/trainees/"+itoa(w.trainee)+"/link", nil); r.Status != 404 {
 		t.Errorf("a trainer printing a slip: %d", r.Status)
+	}
+}
+
+// syncBuffer is a log destination that the race detector accepts.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// Whoever reads the logs cannot open a trainee's page: the token is left out of logged paths.
+func TestTraineeLinkTokenStaysOutOfLogs(t *testing.T) {
+	e := newEnv(t)
+	w := tlinkSetUp(t, e)
+	_, link := tlinkPrint(t, w)
+	var logs syncBuffer
+	h := handlers.New(e.store, handlers.Config{BaseURL: "http://localhost:8080"}, slog.New(slog.NewTextHandler(&logs, nil)))
+	app, err := handlers.NewApp(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logged := (&env{t: t, app: app, h: h, store: e.store}).client()
+	for _, p := range []string{tlinkPath(link), tlinkPath(link) + "/calendar.ics", "/t/" + strings.Repeat("C", 43)} {
+		logged.get(p)
+	}
+	token := strings.TrimPrefix(tlinkPath(link), "/t/")
+	if out := logs.String(); strings.Contains(out, token) || strings.Contains(out, strings.Repeat("C", 43)) || !strings.Contains(out, "path=/t/[token]/calendar.ics") {
+		t.Fatalf("the log:\n%s", out)
 	}
 }
 
