@@ -1,9 +1,11 @@
 package models
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -37,6 +39,9 @@ func (s *Store) SetTraineeLinks(ctx context.Context, a Actor, links []TraineeLin
 			return &ValidationError{Fields: map[string]string{"token": "invalid"}}
 		}
 	}
+	// Rows are locked in id order, so that two batches sharing trainees cannot deadlock.
+	links = slices.Clone(links)
+	slices.SortFunc(links, func(a, b TraineeLink) int { return cmp.Compare(a.TraineeID, b.TraineeID) })
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		for _, l := range links {
 			var had bool
