@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -105,9 +106,10 @@ func (h *Handler) TraineeLinkPage(c *fiber.Ctx) error {
 		case s.EndsAt.After(now):
 			p.Upcoming = append(p.Upcoming, s)
 		default:
-			p.Past = append([]models.TraineeSession{s}, p.Past...)
+			p.Past = append(p.Past, s)
 		}
 	}
+	slices.Reverse(p.Past) // the latest first
 	if feed, err := url.Parse(h.traineeLinkURL(token) + "/calendar.ics"); err == nil {
 		feed.Scheme = "webcal"
 		p.Webcal = template.URL(feed.String())
