@@ -266,3 +266,37 @@ func TestBatchPrintJob(t *testing.T) {
 		t.Fatalf("job by API: %d %s", r.Status, r.Body)
 	}
 }
+
+// A trainee downloads their own valid certificate through their personal link, and nothing else.
+func TestTraineeDownloadsOwnCertificate(t *testing.T) {
+	e := newEnv(t)
+	f := e.fixtures()
+	path, _ := completedClass(t, e, f, []string{"Nguyễn Thị Ngọc Ánh", "Đặng Văn Lưỡng"})
+	staff, _ := e.as(models.RoleStaff)
+	staff.get(path + "/certificates")
+	staff.post(path+"/certificates", valuesOf("issued_on", "15/04/2026"))
+	var certs []struct {
+		ID      int64 `db:"id"`
+		Trainee int64 `db:"trainee_id"`
+	}
+	e.store.DB().Select(&certs, `SELECT c.id, e.trainee_id FROM certificates c JOIN enrolments e ON e.id = c.enrolment_id ORDER BY c.id`)
+	token := models.RandomToken(32)
+	e.store.DB().MustExec(`UPDATE trainees SET link_token_hash = sha256($2::bytea) WHERE id = $1`, certs[0].Trainee, token)
+	anon := e.client()
+	if r := anon.get("/t/" + token); r.Status != 200 || !strings.Contains(r.Body, "/certificates/"+itoa(certs[0].ID)+".pdf") {
+		t.Fatalf("the trainee page has no download link: %d", r.Status)
+	}
+	if r := anon.get("/t/" + token + "/certificates/" + itoa(certs[0].ID) + ".pdf"); r.Status != 200 || !strings.Contains(pdfText(t, []byte(r.Body)), "Nguyễn Thị Ngọc Ánh") {
+		t.Fatalf("own certificate: %d", r.Status)
+	}
+	if r := anon.get("/t/" + token + "/certificates/" + itoa(certs[1].ID) + ".pdf"); r.Status != 404 {
+		t.Fatalf("someone else's certificate: %d", r.Status)
+	}
+	var serial string
+	e.store.DB().Get(&serial, `SELECT serial FROM certificates WHERE id = $1`, certs[0].ID)
+	staff.get("/certificates/" + serial)
+	staff.post("/certificates/"+serial+"/revoke", valuesOf("decision", "1/QĐ", "date", "01/05/2026", "reason", "Sai sót"))
+	if r := anon.get("/t/" + token + "/certificates/" + itoa(certs[0].ID) + ".pdf"); r.Status != 404 {
+		t.Fatalf("a revoked certificate downloads: %d", r.Status)
+	}
+}

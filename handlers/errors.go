@@ -45,9 +45,9 @@ func (h *Handler) handleError(c *fiber.Ctx, err error) error {
 	status, fields := classify(err)
 	switch {
 	case status >= 500 && status != fiber.StatusServiceUnavailable:
-		h.log.Error("request failed", slog.String("path", c.Path()), slog.String("request_id", requestID(c)), slog.Any("error", err))
+		h.log.Error("request failed", slog.String("path", logPath(c.Path())), slog.String("request_id", requestID(c)), slog.Any("error", err))
 	case status == fiber.StatusServiceUnavailable:
-		h.log.Warn("database unavailable", slog.String("path", c.Path()), slog.String("request_id", requestID(c)), slog.Any("error", err))
+		h.log.Warn("database unavailable", slog.String("path", logPath(c.Path())), slog.String("request_id", requestID(c)), slog.Any("error", err))
 		c.Set(fiber.HeaderRetryAfter, "5")
 	}
 	lang := Lang(c)

@@ -24,7 +24,7 @@ func (h *Handler) accessLog(c *fiber.Ctx) error {
 	}
 	h.log.LogAttrs(c.UserContext(), level, "request",
 		slog.String("method", c.Method()),
-		slog.String("path", c.Path()),
+		slog.String("path", logPath(c.Path())),
 		slog.Int("status", status),
 		slog.Duration("duration", time.Since(start)),
 		slog.String("request_id", requestID(c)),
@@ -41,5 +41,5 @@ func (h *Handler) requestContext(c *fiber.Ctx) error {
 }
 
 func (h *Handler) logPanic(c *fiber.Ctx, e any) {
-	h.log.Error("panic", slog.Any("panic", e), slog.String("path", c.Path()), slog.String("request_id", requestID(c)))
+	h.log.Error("panic", slog.Any("panic", e), slog.String("path", logPath(c.Path())), slog.String("request_id", requestID(c)))
 }

@@ -29,6 +29,7 @@ func (h *Handler) routes(app *fiber.App) {
 	h.calendarRoutes(r)
 	h.certificateRoutes(r)
 	h.certificateAPIRoutes(r)
+	h.traineeLinkRoutes(r)
 
 	r.get("/api/openapi.yaml", Public, h.OpenAPI)
 	r.get("/api/v1", Public, h.APIRoot)

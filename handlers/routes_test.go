@@ -18,8 +18,9 @@ var publicAllowList = map[string]bool{
 	"GET /": true, "GET /healthz": true, "GET /readyz": true, "GET /lang/:code": true,
 	"GET /login": true, "POST /login": true, "GET /reset/:token": true, "POST /reset/:token": true,
 	"GET /api/v1": true, "GET /api/openapi.yaml": true, "POST /api/v1/auth/token": true,
-	"GET /verify": true, "POST /verify": true, "GET /verify/:token": true, "GET /api/v1/verify/:token": true,
+	"GET /verify": true, "GET /t/:token/certificates/:cid.pdf": true, "POST /verify": true, "GET /verify/:token": true, "GET /api/v1/verify/:token": true,
 	"GET /catalogue": true, "GET /catalogue/:id": true, "GET /api/v1/catalogue": true, "GET /api/v1/catalogue/:id": true,
+	"GET /t/:token": true, "GET /t/:token/calendar.ics": true,
 }
 
 // Every route is either on the public allow-list or guarded by roles; this test fails on a route that

@@ -283,6 +283,7 @@ type traineeShowData struct {
 	Warnings   []warningView
 	Enrolments []models.TraineeEnrolment
 	Similar    []models.Trainee
+	Link       models.LinkStatus // the trainee's own page (traineelink.go)
 	Created    bool
 	Saved      bool
 	Split      bool
@@ -308,8 +309,12 @@ func (h *Handler) TraineeShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	link, err := h.store.TraineeLinkStatus(ctx, id)
+	if err != nil {
+		return err
+	}
 	return h.render(c, fiber.StatusOK, "trainees/show", "trainees.title", traineeShowData{
-		Trainee: t, Warnings: warningViews(Lang(c), t.Warnings(models.Today())), Enrolments: enrolments, Similar: similar,
+		Trainee: t, Warnings: warningViews(Lang(c), t.Warnings(models.Today())), Enrolments: enrolments, Similar: similar, Link: link,
 		Created: c.Query("created") == "1", Saved: c.Query("saved") == "1", Split: c.Query("split") == "1",
 	})
 }
