@@ -24,13 +24,14 @@ import (
 type Limits struct {
 	MaxBytes    int64 // the file as uploaded
 	MaxUnzipped int64 // the sum of an .xlsx's uncompressed parts
+	MaxPart     int64 // any one part: excelize holds a parsed worksheet in memory, several times its size
 	MaxRatio    int64 // uncompressed/compressed size of any large part of an .xlsx
 	MaxParts    int   // entries in an .xlsx's zip
 }
 
-// DefaultLimits are 5 MB uploads, 50 MB unzipped, parts compressed at most 200 to 1, 1,000 parts.
-// A real sheet of 2,000 trainees is about 150 kB and compresses about 10 to 1.
-var DefaultLimits = Limits{MaxBytes: 5 << 20, MaxUnzipped: 50 << 20, MaxRatio: 200, MaxParts: 1000}
+// DefaultLimits are 5 MB uploads, 50 MB unzipped (20 MB a part), parts compressed at most 200 to 1,
+// 1,000 parts. A real sheet of 2,000 trainees is about 1 MB of XML and compresses about 10 to 1.
+var DefaultLimits = Limits{MaxBytes: 5 << 20, MaxUnzipped: 50 << 20, MaxPart: 20 << 20, MaxRatio: 200, MaxParts: 1000}
 
 // ratioFloor is the part size below which the compression ratio is not judged: small runs of
 // identical XML compress absurdly well and are harmless.
@@ -39,7 +40,7 @@ const ratioFloor = 1 << 20
 // Error codes.
 const (
 	CodeTooBig        = "too_big"          // the upload is over MaxBytes
-	CodeUnzippedBig   = "unzipped_too_big" // the .xlsx unpacks to more than MaxUnzipped: a zip bomb or a huge sheet
+	CodeUnzippedBig   = "unzipped_too_big" // the .xlsx unpacks to more than MaxUnzipped (or a part to MaxPart): a zip bomb or a huge sheet
 	CodeZipBomb       = "zip_bomb"         // a part compresses beyond MaxRatio, or too many parts
 	CodeNotXLSX       = "not_xlsx"         // named .xlsx but not an Excel workbook
 	CodeOldExcel      = "old_excel"        // an .xls (Excel 97–2003) or an encrypted workbook
@@ -171,7 +172,7 @@ func checkZip(zr *zip.Reader, lim Limits) error {
 			return refuse(CodeOldExcel) // an encrypted part
 		}
 		total += f.UncompressedSize64
-		if total > uint64(lim.MaxUnzipped) || f.UncompressedSize64 > uint64(lim.MaxUnzipped) {
+		if total > uint64(lim.MaxUnzipped) || f.UncompressedSize64 > uint64(lim.MaxPart) {
 			return refuse(CodeUnzippedBig)
 		}
 		if f.UncompressedSize64 > ratioFloor && f.UncompressedSize64/max(f.CompressedSize64, 1) > uint64(lim.MaxRatio) {
@@ -264,6 +265,9 @@ func (b *Book) Rows(sheet string, limit int) ([]Row, bool, error) {
 	}
 	if it.Error() != nil {
 		return nil, false, refuse(CodeNotXLSX)
+	}
+	if more {
+		return out, true, nil // the caller refuses the file: no need to load the worksheet
 	}
 	// Types are asked once the stream is done: GetCellType loads the whole worksheet.
 	for _, r := range out {
