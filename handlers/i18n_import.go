@@ -30,6 +30,7 @@ func init() {
 		"import.name_split":         {"Họ tên được tách tự động (họ là từ đầu, tên là từ cuối); sửa trong hồ sơ học viên nếu cần.", "Full names were split automatically (family name first word, given name last); correct them in the trainee's record if needed."},
 		"import.again":              {"Nhập tệp khác", "Import another file"},
 		"import.back":               {"Về danh sách học viên của lớp", "Back to the class's trainees"},
+		"import.who":                {"người nhập: %s", "imported by %s"},
 		"import.by":                 {"Tệp %s, lúc %s", "File %s, at %s"},
 		"import.sheet_trainees":     {"Học viên", "Trainees"},
 		"import.sheet_rejected":     {"Dòng bị loại", "Rejected rows"},

@@ -191,11 +191,12 @@ type importView struct {
 	FirstPos   int            `json:"-"`
 	LastPos    int            `json:"-"`
 	CreatedAt  time.Time      `json:"created_at"`
+	By         string         `json:"-"`
 }
 
 func newImportView(lang string, imp models.Import) importView {
 	v := importView{ImportID: imp.ID, FileName: imp.FileName, Total: imp.Total, Confirmed: imp.Confirmed,
-		Waitlisted: imp.Waitlisted, RejectedN: imp.Rejected, CreatedAt: imp.CreatedAt,
+		Waitlisted: imp.Waitlisted, RejectedN: imp.Rejected, CreatedAt: imp.CreatedAt, By: imp.ByName,
 		Rejected: []rejectedView{}, Rows: []importedView{}}
 	if imp.Details == nil {
 		return v

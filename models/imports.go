@@ -114,6 +114,7 @@ type Import struct {
 	ID         int64          `db:"id" json:"import_id"`
 	CourseID   int64          `db:"course_id" json:"course_id"`
 	CreatedBy  *int64         `db:"created_by" json:"-"`
+	ByName     string         `db:"by_name" json:"-"` // who imported it, for the result page
 	CreatedAt  time.Time      `db:"created_at" json:"created_at"`
 	FileName   string         `db:"file_name" json:"file_name"`
 	Total      int            `db:"total" json:"total"`
@@ -320,8 +321,10 @@ func (s *Store) saveImport(ctx context.Context, a Actor, imp *Import) error {
 func (s *Store) GetImport(ctx context.Context, courseID, importID int64) (Import, error) {
 	var imp Import
 	const q = `
-		SELECT id, course_id, created_by, created_at, file_name, total, confirmed, waitlisted, rejected, result
-		FROM enrolment_imports WHERE id = $1 AND course_id = $2`
+		SELECT i.id, i.course_id, i.created_by, coalesce(u.full_name, '') AS by_name, i.created_at, i.file_name,
+		       i.total, i.confirmed, i.waitlisted, i.rejected, i.result
+		FROM enrolment_imports i LEFT JOIN users u ON u.id = i.created_by
+		WHERE i.id = $1 AND i.course_id = $2`
 	if err := s.db.GetContext(ctx, &imp, q, importID, courseID); err != nil {
 		return Import{}, fmt.Errorf("get import %d: %w", importID, mapErr(err))
 	}
