@@ -23,6 +23,7 @@ func (h *Handler) routes(app *fiber.App) {
 	h.courseAPIRoutes(r)
 	h.enrolmentRoutes(r)
 	h.enrolmentAPIRoutes(r)
+	h.importRoutes(r)
 	h.establishmentRoutes(r)
 	h.traineeRoutes(r)
 	h.instructorRoutes(r)

@@ -70,7 +70,21 @@ type EnrolOptions struct {
 // Re-enrolling after a withdrawal restores the old record (its history stays in the audit log).
 func (s *Store) Enrol(ctx context.Context, a Actor, courseID, traineeID int64, opt EnrolOptions) (Enrolment, error) {
 	var id int64
-	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.inTx(ctx, func(tx *sqlx.Tx) (err error) {
+		id, err = enrolTx(ctx, tx, a, courseID, traineeID, opt)
+		return err
+	})
+	if err != nil {
+		return Enrolment{}, fmt.Errorf("enrol trainee %d in course %d: %w", traineeID, courseID, err)
+	}
+	return s.GetEnrolment(ctx, id)
+}
+
+// enrolTx is Enrol inside the caller's transaction, so that an import can create a trainee and enrol
+// them in one transaction per row. It returns the enrolment's id.
+func enrolTx(ctx context.Context, tx *sqlx.Tx, a Actor, courseID, traineeID int64, opt EnrolOptions) (int64, error) {
+	var id int64
+	err := func() error {
 		var c struct {
 			Capacity int    `db:"capacity"`
 			Status   string `db:"status"`
@@ -147,11 +161,8 @@ func (s *Store) Enrol(ctx context.Context, a Actor, courseID, traineeID int64, o
 		}
 		return audit(ctx, tx, a, "enrolment.create", "enrolments", id, nil, map[string]any{
 			"course_id": courseID, "trainee_id": traineeID, "status": status, "waitlist_position": pos})
-	})
-	if err != nil {
-		return Enrolment{}, fmt.Errorf("enrol trainee %d in course %d: %w", traineeID, courseID, err)
-	}
-	return s.GetEnrolment(ctx, id)
+	}()
+	return id, err
 }
 
 // traineeOverlaps lists sessions of the trainee's other live classes that overlap this course's sessions.

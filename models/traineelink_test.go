@@ -113,7 +113,7 @@ func TestTraineeScheduleByEnrolmentStatus(t *testing.T) {
 	mustExec(t, w.db, `INSERT INTO issuers (code, name, place_name) VALUES ('TTKC-BG', 'Trung tâm Khuyến công Bắc Giang', 'Bắc Giang')`)
 	mustExec(t, w.db, `INSERT INTO certificates (issuer_id, enrolment_id, kind, serial_no, serial, register_year, register_no, register_label,
 		token_hash, snapshot, template_version, issued_on)
-		SELECT id, $1, 'chung_chi', 1, 'TTKC-BG-2026-000001', 2026, 1, '0001/2026', sha256('x'), '{}', 'v1', '2026-04-15' FROM issuers`, seat.ID)
+		SELECT id, $1, 'chung_chi', 1, 'TTKC-BG-2026-000001', 2026, 1, '0001/2026', sha256('x'), '{}', 'v1', '2026-04-15' FROM issuers WHERE code = 'TTKC-BG'`, seat.ID)
 	if _, err := w.s.Withdraw(ctx, w.actor(), seat.ID, "illness", ""); err != nil {
 		t.Fatal(err)
 	}

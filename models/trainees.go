@@ -169,7 +169,21 @@ func (s *Store) CreateTrainee(ctx context.Context, a Actor, in TraineeInput) (Tr
 		return Trainee{}, nil, &ValidationError{Fields: errs}
 	}
 	var t Trainee
-	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.inTx(ctx, func(tx *sqlx.Tx) (err error) {
+		t, err = insertTrainee(ctx, tx, a, n)
+		return err
+	})
+	if err != nil {
+		return Trainee{}, nil, fmt.Errorf("create trainee: %w", s.duplicateID(ctx, err, n.IDNumber, 0))
+	}
+	return t, n.Warnings(today), nil
+}
+
+// insertTrainee stores a validated trainee and audits it inside the caller's transaction, so that an
+// import can create a trainee and enrol them in one transaction per row.
+func insertTrainee(ctx context.Context, tx *sqlx.Tx, a Actor, n NewTrainee) (Trainee, error) {
+	var t Trainee
+	err := func() error {
 		if err := checkTraineeRefs(ctx, tx, n); err != nil {
 			return err
 		}
@@ -187,11 +201,8 @@ func (s *Store) CreateTrainee(ctx context.Context, a Actor, in TraineeInput) (Tr
 			return err
 		}
 		return audit(ctx, tx, a, "trainee.create", "trainees", t.ID, nil, t.auditValues())
-	})
-	if err != nil {
-		return Trainee{}, nil, fmt.Errorf("create trainee: %w", s.duplicateID(ctx, err, n.IDNumber, 0))
-	}
-	return t, n.Warnings(today), nil
+	}()
+	return t, err
 }
 
 // UpdateTrainee replaces a trainee's fields with the input, validated as for a new trainee, and audits
