@@ -71,6 +71,21 @@ type EnrolOptions struct {
 func (s *Store) Enrol(ctx context.Context, a Actor, courseID, traineeID int64, opt EnrolOptions) (Enrolment, error) {
 	var id int64
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		id, err = enrol(ctx, tx, a, courseID, traineeID, opt)
+		return err
+	})
+	if err != nil {
+		return Enrolment{}, fmt.Errorf("enrol trainee %d in course %d: %w", traineeID, courseID, err)
+	}
+	return s.GetEnrolment(ctx, id)
+}
+
+// enrol is Enrol inside the caller's transaction (a workshop registration enrols several people in
+// one); it returns the enrolment's id.
+func enrol(ctx context.Context, tx *sqlx.Tx, a Actor, courseID, traineeID int64, opt EnrolOptions) (int64, error) {
+	var id int64
+	err := func() error {
 		var c struct {
 			Capacity int    `db:"capacity"`
 			Status   string `db:"status"`
@@ -147,11 +162,8 @@ func (s *Store) Enrol(ctx context.Context, a Actor, courseID, traineeID int64, o
 		}
 		return audit(ctx, tx, a, "enrolment.create", "enrolments", id, nil, map[string]any{
 			"course_id": courseID, "trainee_id": traineeID, "status": status, "waitlist_position": pos})
-	})
-	if err != nil {
-		return Enrolment{}, fmt.Errorf("enrol trainee %d in course %d: %w", traineeID, courseID, err)
-	}
-	return s.GetEnrolment(ctx, id)
+	}()
+	return id, err
 }
 
 // traineeOverlaps lists sessions of the trainee's other live classes that overlap this course's sessions.

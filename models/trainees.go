@@ -170,28 +170,37 @@ func (s *Store) CreateTrainee(ctx context.Context, a Actor, in TraineeInput) (Tr
 	}
 	var t Trainee
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		if err := checkTraineeRefs(ctx, tx, n); err != nil {
-			return err
-		}
-		const q = `
-			INSERT INTO trainees (family_name, middle_name, given_name, gender, birth_date, id_kind, id_number,
-			                      phone, ethnicity, commune_code, establishment_id)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-			RETURNING id`
-		var id int64
-		if err := tx.GetContext(ctx, &id, q, n.FamilyName, n.MiddleName, n.GivenName, n.Gender, n.BirthDate,
-			n.IDKind, n.IDNumber, n.Phone, n.Ethnicity, n.CommuneCode, n.EstablishmentID); err != nil {
-			return err
-		}
-		if err := tx.GetContext(ctx, &t, traineeSelect+` WHERE t.id = $1`, id); err != nil {
-			return err
-		}
-		return audit(ctx, tx, a, "trainee.create", "trainees", t.ID, nil, t.auditValues())
+		var err error
+		t, err = createTrainee(ctx, tx, a, n)
+		return err
 	})
 	if err != nil {
 		return Trainee{}, nil, fmt.Errorf("create trainee: %w", s.duplicateID(ctx, err, n.IDNumber, 0))
 	}
 	return t, n.Warnings(today), nil
+}
+
+// createTrainee is CreateTrainee inside the caller's transaction, on validated input (a workshop
+// registration creates its participants with the establishment that sends them).
+func createTrainee(ctx context.Context, tx *sqlx.Tx, a Actor, n NewTrainee) (Trainee, error) {
+	var t Trainee
+	if err := checkTraineeRefs(ctx, tx, n); err != nil {
+		return t, err
+	}
+	const q = `
+		INSERT INTO trainees (family_name, middle_name, given_name, gender, birth_date, id_kind, id_number,
+		                      phone, ethnicity, commune_code, establishment_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+		RETURNING id`
+	var id int64
+	if err := tx.GetContext(ctx, &id, q, n.FamilyName, n.MiddleName, n.GivenName, n.Gender, n.BirthDate,
+		n.IDKind, n.IDNumber, n.Phone, n.Ethnicity, n.CommuneCode, n.EstablishmentID); err != nil {
+		return t, err
+	}
+	if err := tx.GetContext(ctx, &t, traineeSelect+` WHERE t.id = $1`, id); err != nil {
+		return t, err
+	}
+	return t, audit(ctx, tx, a, "trainee.create", "trainees", t.ID, nil, t.auditValues())
 }
 
 // UpdateTrainee replaces a trainee's fields with the input, validated as for a new trainee, and audits
