@@ -46,15 +46,15 @@ const workshopReachQuery = `
 	classified AS (
 		SELECT cm.parent_code AS district_code,
 		       (SELECT max(CASE ac.class WHEN 'especially_difficult' THEN 2 ELSE 1 END) FROM area_classifications ac
-		        WHERE ac.unit_code IN (cm.code, cm.parent_code) AND ac.valid @> c.start_date) AS level
+		        WHERE ac.unit_code IN (cm.code, cm.parent_code) AND ac.valid @> c.start_date) AS area_level
 		FROM reached r
 		JOIN establishments es ON es.id = r.establishment_id
 		JOIN admin_units cm ON cm.code = es.commune_code
 		CROSS JOIN (SELECT start_date FROM courses WHERE id = $1) c)
 	SELECT coalesce(d.code, '') AS district_code, coalesce(d.name, '') AS district_name,
 	       count(*) AS establishments,
-	       count(*) FILTER (WHERE level >= 1) AS difficult,
-	       count(*) FILTER (WHERE level = 2) AS especially_difficult
+	       count(*) FILTER (WHERE k.area_level >= 1) AS difficult,
+	       count(*) FILTER (WHERE k.area_level = 2) AS especially_difficult
 	FROM classified k LEFT JOIN admin_units d ON d.code = k.district_code
 	GROUP BY d.code, d.name
 	ORDER BY regexp_replace(coalesce(d.name, ''), '^(Thành phố|Thị xã|Huyện|Quận) ', '') COLLATE "vi-VN-x-icu", d.code`
