@@ -19,6 +19,7 @@ var publicAllowList = map[string]bool{
 	"GET /login": true, "POST /login": true, "GET /reset/:token": true, "POST /reset/:token": true,
 	"GET /api/v1": true, "GET /api/openapi.yaml": true, "POST /api/v1/auth/token": true,
 	"GET /catalogue": true, "GET /catalogue/:id": true, "GET /api/v1/catalogue": true, "GET /api/v1/catalogue/:id": true,
+	"GET /workshops/:id/register": true, "POST /workshops/:id/register": true,
 }
 
 // Every route is either on the public allow-list or guarded by roles; this test fails on a route that
