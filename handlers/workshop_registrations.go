@@ -128,10 +128,14 @@ type wsRegPage struct {
 	Done          *models.WorkshopRegistration
 	Started       string // the signed time the public form was shown
 	Honeypot      string
+	Limit         int // people per establishment; 0 without a limit
 }
 
 func (h *Handler) wsRegPageData(c *fiber.Ctx, course models.Course, values map[string]string, typed []int) (wsRegPage, error) {
 	p := wsRegPage{Course: course, Kinds: models.EstablishmentKinds, Rows: wsRows(course, typed), Honeypot: wsHoneypot}
+	if course.PerEstablishmentLimit != nil {
+		p.Limit = *course.PerEstablishmentLimit
+	}
 	var err error
 	p.Communes, err = h.communeGroups(c.UserContext(), values["establishment.commune_code"])
 	return p, err
