@@ -524,10 +524,13 @@ func TestPublicRegistrationTurnsAwayAutomation(t *testing.T) {
 	}
 	// A forged or foreign time, or a filled honeypot: refused too.
 	for name, mod := range map[string]func(url.Values){
-		"forged":   func(v url.Values) { v.Set("started", fmt.Sprintf("%d.AAAA", time.Now().Add(-time.Minute).Unix())) },
-		"other":    func(v url.Values) { v.Set("started", wsStarted(t, e, id+1, time.Now().Add(-time.Minute))) },
-		"old":      func(v url.Values) { v.Set("started", wsStarted(t, e, id, time.Now().Add(-13*time.Hour))) },
-		"honeypot": func(v url.Values) { v.Set("started", wsStarted(t, e, id, time.Now().Add(-time.Minute))); v.Set("website", "http://spam") },
+		"forged": func(v url.Values) { v.Set("started", fmt.Sprintf("%d.AAAA", time.Now().Add(-time.Minute).Unix())) },
+		"other":  func(v url.Values) { v.Set("started", wsStarted(t, e, id+1, time.Now().Add(-time.Minute))) },
+		"old":    func(v url.Values) { v.Set("started", wsStarted(t, e, id, time.Now().Add(-13*time.Hour))) },
+		"honeypot": func(v url.Values) {
+			v.Set("started", wsStarted(t, e, id, time.Now().Add(-time.Minute)))
+			v.Set("website", "http://spam")
+		},
 	} {
 		v := url.Values{}
 		for k, vs := range form {

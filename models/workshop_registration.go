@@ -316,3 +316,19 @@ func (s *Store) WorkshopRegistrations(ctx context.Context, courseID, sessionID i
 	}
 	return out, nil
 }
+
+// Position is the place on the waitlist, or 0 with a seat.
+func (p RegisteredParticipant) Position() int {
+	if p.WaitlistPosition == nil {
+		return 0
+	}
+	return *p.WaitlistPosition
+}
+
+// Position is the place on the waitlist, or 0 with a seat.
+func (p Participant) Position() int {
+	if p.WaitlistPosition == nil {
+		return 0
+	}
+	return *p.WaitlistPosition
+}
