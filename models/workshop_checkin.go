@@ -129,16 +129,16 @@ type Checkin struct {
 }
 
 // workshopDayAt picks the day of the workshop whose doors are open at now, or says why none is.
-func workshopDayAt(ctx context.Context, tx *sqlx.Tx, courseID int64, now time.Time) (int64, error) {
+func workshopDayAt(ctx context.Context, q sqlx.QueryerContext, courseID int64, now time.Time) (int64, error) {
 	var days []struct {
 		ID    int64     `db:"id"`
 		Ends  time.Time `db:"ends_at"`
 		Doors time.Time `db:"doors_open_at"`
 	}
-	q := fmt.Sprintf(`SELECT s.id, s.ends_at, coalesce(d.doors_open_at, s.starts_at - make_interval(secs => %d)) AS doors_open_at
+	sq := fmt.Sprintf(`SELECT s.id, s.ends_at, coalesce(d.doors_open_at, s.starts_at - make_interval(secs => %d)) AS doors_open_at
 		FROM course_sessions s LEFT JOIN workshop_days d ON d.session_id = s.id
 		WHERE s.course_id = $1 AND s.status = 'scheduled' ORDER BY s.starts_at, s.id`, int(WorkshopDoorsOpenBefore.Seconds()))
-	if err := tx.SelectContext(ctx, &days, q, courseID); err != nil {
+	if err := sqlx.SelectContext(ctx, q, &days, sq, courseID); err != nil {
 		return 0, err
 	}
 	today := vi.Date(now)
@@ -221,11 +221,10 @@ func (s *Store) CheckIn(ctx context.Context, a Actor, enrolmentID int64, now tim
 // WorkshopDayNow returns the day of the workshop whose doors are open at now, or the refusal saying
 // why none is (for the check-in page's heading).
 func (s *Store) WorkshopDayNow(ctx context.Context, courseID int64, now time.Time) (int64, error) {
-	var id int64
-	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		var err error
-		id, err = workshopDayAt(ctx, tx, courseID, now)
-		return err
-	})
+	id, err := workshopDayAt(ctx, s.db, courseID, now)
+	var r *CheckinRefusal
+	if err != nil && !errors.As(err, &r) {
+		return 0, fmt.Errorf("day of workshop %d: %w", courseID, mapErr(err))
+	}
 	return id, err
 }
