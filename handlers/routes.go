@@ -31,6 +31,7 @@ func (h *Handler) routes(app *fiber.App) {
 	h.certificateRoutes(r)
 	h.certificateAPIRoutes(r)
 	h.traineeLinkRoutes(r)
+	h.workshopRoutes(r)
 
 	r.get("/api/openapi.yaml", Public, h.OpenAPI)
 	r.get("/api/v1", Public, h.APIRoot)

@@ -21,6 +21,7 @@ var publicAllowList = map[string]bool{
 	"GET /verify": true, "GET /t/:token/certificates/:cid.pdf": true, "POST /verify": true, "GET /verify/:token": true, "GET /api/v1/verify/:token": true,
 	"GET /catalogue": true, "GET /catalogue/:id": true, "GET /api/v1/catalogue": true, "GET /api/v1/catalogue/:id": true,
 	"GET /t/:token": true, "GET /t/:token/calendar.ics": true,
+	"GET /workshops/:id/register": true, "POST /workshops/:id/register": true,
 }
 
 // Every route is either on the public allow-list or guarded by roles; this test fails on a route that

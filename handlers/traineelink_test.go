@@ -140,7 +140,7 @@ func TestTraineePageByLinkWithoutLogin(t *testing.T) {
 		`INSERT INTO certificates (issuer_id, enrolment_id, kind, serial_no, serial, register_year, register_no, register_label,
 			token_hash, snapshot, template_version, issued_on)
 		 SELECT i.id, e.id, 'chung_chi', 7, 'TTKC-BG-2026-000007', 2026, 7, '0007/2026', sha256('x'), '{}', 'v1', '2026-04-15'
-		 FROM issuers i, enrolments e WHERE e.trainee_id = ` + itoa(w.trainee),
+		 FROM issuers i, enrolments e WHERE i.code = 'TTKC-BG' AND e.trainee_id = ` + itoa(w.trainee),
 	} {
 		if _, err := db.Exec(q); err != nil {
 			t.Fatal(err)

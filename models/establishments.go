@@ -253,23 +253,32 @@ func (s *Store) CreateEstablishment(ctx context.Context, a Actor, in Establishme
 	in = in.normalize()
 	var e Establishment
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		if err := checkEstablishment(ctx, tx, in, ""); err != nil {
-			return err
-		}
-		const q = `WITH e AS (
-			INSERT INTO establishments (name, kind, registration_no, commune_code, main_craft_id, products, representative, phone)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)` + estReturning + `)
-			SELECT ` + estColumns + ` FROM e` + estJoins
-		if err := tx.GetContext(ctx, &e, q, in.Name, in.Kind, nullString(in.RegistrationNo), in.CommuneCode,
-			in.MainCraftID, in.Products, in.Representative, nullString(in.Phone)); err != nil {
-			return err
-		}
-		return audit(ctx, tx, a, "establishment.create", "establishments", e.ID, nil, e.auditValues())
+		var err error
+		e, err = createEstablishment(ctx, tx, a, in)
+		return err
 	})
 	if err != nil {
 		return Establishment{}, fmt.Errorf("create establishment %q: %w", in.Name, err)
 	}
 	return e, nil
+}
+
+// createEstablishment is CreateEstablishment inside the caller's transaction, on normalized input
+// (a workshop registration may create the establishment it registers).
+func createEstablishment(ctx context.Context, tx *sqlx.Tx, a Actor, in EstablishmentInput) (Establishment, error) {
+	var e Establishment
+	if err := checkEstablishment(ctx, tx, in, ""); err != nil {
+		return e, err
+	}
+	const q = `WITH e AS (
+		INSERT INTO establishments (name, kind, registration_no, commune_code, main_craft_id, products, representative, phone)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)` + estReturning + `)
+		SELECT ` + estColumns + ` FROM e` + estJoins
+	if err := tx.GetContext(ctx, &e, q, in.Name, in.Kind, nullString(in.RegistrationNo), in.CommuneCode,
+		in.MainCraftID, in.Products, in.Representative, nullString(in.Phone)); err != nil {
+		return e, err
+	}
+	return e, audit(ctx, tx, a, "establishment.create", "establishments", e.ID, nil, e.auditValues())
 }
 
 // UpdateEstablishment changes an establishment and audits its old and new values. Moving it to another
