@@ -18,10 +18,14 @@ import (
 //     rule compares float hours with a 1e-9 tolerance: the same verdict);
 //   - training kinds also need a passed final assessment; workshops need attendance only.
 //
+// The CTEs are MATERIALIZED: each is computed once, whatever the planner thinks of their size. Without
+// statistics (a database just loaded) it took them for one row and re-ran the whole completion for
+// every seat of the training report — minutes instead of a fifth of a second.
+//
 // Every report that says "completed" (the reach report's course option, the training report, the
 // dashboard's certificates waiting) uses this one definition.
 const completionSQL = `
-	{en} AS (
+	{en} AS MATERIALIZED (
 		SELECT e.id, e.course_id, e.trainee_id, e.establishment_id,
 		       (e.enrolled_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS from_day
 		FROM enrolments e JOIN {courses} c ON c.id = e.course_id
@@ -31,15 +35,15 @@ const completionSQL = `
 		       extract(epoch FROM s.ends_at - s.starts_at) AS secs
 		FROM course_sessions s JOIN {courses} c ON c.id = s.course_id
 		WHERE s.status = 'scheduled'),
-	{en}_totals AS (
+	{en}_totals AS MATERIALIZED (
 		SELECT course_id, min(day) AS first_day, sum(secs) AS secs FROM {en}_sessions GROUP BY course_id),
-	{en}_attended AS (
+	{en}_attended AS MATERIALIZED (
 		SELECT a.enrolment_id AS id, sum(s.secs) AS secs, min(s.day) AS first_day
 		FROM attendance a
 		JOIN {en}_sessions s ON s.id = a.session_id
 		WHERE a.status IN ('present', 'late')
 		GROUP BY a.enrolment_id),
-	{done} AS (
+	{done} AS MATERIALIZED (
 		SELECT en.id, en.course_id, en.trainee_id, en.establishment_id,
 		       (sch.secs > 0 AND attended.secs * 100 >= c.min_attendance_pct * sch.secs
 		        AND (c.kind = 'management_workshop' OR r.passed IS TRUE)) AS eligible

@@ -217,54 +217,19 @@ func TestReachReportWithCourseCompletions(t *testing.T) {
 	checkRow(t, "KC3 with courses", w.report(t, f).Total, [6]int64{4, 1, 1, 4, 480 * trieu, 100 * trieu})
 }
 
-// workshops adds two completed KC2 workshops with sessions, enrolments, attendance (workshops need no
-// result), and returns their ids. The course flow itself is tested elsewhere; here only its records matter.
+// workshops adds two completed KC2 workshops and their people, and returns their ids.
 func (w *reachWorld) workshops(t *testing.T) (int64, int64) {
 	t.Helper()
-	db := w.db
-	var user, instr, venue int64
-	db.QueryRowx(`INSERT INTO users (email, full_name, role, password_hash) VALUES ('rep@example.vn', 'Cán Bộ', 'staff', 'x') RETURNING id`).Scan(&user)
-	db.QueryRowx(`INSERT INTO instructors (kind, full_name) VALUES ('trainer', 'Giảng Viên') RETURNING id`).Scan(&instr)
-	db.QueryRowx(`INSERT INTO venues (name, seats, commune_code) VALUES ('Nhà văn hóa', 40, '21901') RETURNING id`).Scan(&venue)
-	course := func(code string, start time.Time, budget int64) int64 {
-		var id int64
-		if err := db.QueryRowx(`INSERT INTO courses (code, kind, activity_code, title, capacity, start_date, end_date, budget,
-			status, created_by, approved_at, approved_by, venue_id, trainer_id)
-			VALUES ($1, 'management_workshop', 'KC2', 'Tập huấn ' || $1, 30, $2::date, $2::date + 1, $3, 'completed', $4, now(), $4, $5, $6)
-			RETURNING id`, code, start.Format(time.DateOnly), budget, user, venue, instr).Scan(&id); err != nil {
-			t.Fatal(err)
-		}
-		for d := range 2 {
-			at := time.Date(start.Year(), start.Month(), start.Day()+d, 8, 0, 0, 0, models.Zone)
-			db.MustExec(`INSERT INTO course_sessions (course_id, venue_id, instructor_id, starts_at, ends_at) VALUES ($1, $2, $3, $4, $5)`,
-				id, venue, instr, at, at.Add(4*time.Hour))
-		}
-		return id
-	}
-	enrol := func(course int64, name string, est *int64, present bool) {
-		var trainee, e int64
-		db.QueryRowx(`INSERT INTO trainees (family_name, given_name, gender) VALUES ('Nguyễn', $1, 'female') RETURNING id`, name).Scan(&trainee)
-		if err := db.QueryRowx(`INSERT INTO enrolments (course_id, trainee_id, status, establishment_id, enrolled_at, confirmed_at)
-			SELECT $1, $2, 'confirmed', $3, start_date - 7, start_date - 7 FROM courses WHERE id = $1 RETURNING id`,
-			course, trainee, est).Scan(&e); err != nil {
-			t.Fatal(err)
-		}
-		mark := "absent"
-		if present {
-			mark = "present"
-		}
-		db.MustExec(`INSERT INTO attendance (session_id, enrolment_id, course_id, status)
-			SELECT id, $1, course_id, $2 FROM course_sessions WHERE course_id = $3`, e, mark, course)
-	}
+	f := newRepFixture(t, w.db, "21901")
 	id := func(key string) *int64 { v := w.est[key]; return &v }
-	c1 := course("KC2-2018-01", rday(2018, 10, 9), 10*trieu)
-	enrol(c1, "An", id("E"), true)
-	enrol(c1, "Bình", id("E"), true)
-	enrol(c1, "Chi", nil, true)
-	enrol(c1, "Dung", id("A"), false)
-	c2 := course("KC2-2020-01", rday(2020, 12, 20), 20*trieu)
-	enrol(c2, "Hoa", id("G"), true)
-	enrol(c2, "Lan", id("F"), true)
+	c1 := f.course("KC2-2018-01", models.KindWorkshop, models.StatusCompleted, 0, rday(2018, 10, 9), 10*trieu)
+	f.enrol(c1, person{name: "An", est: id("E")}, true, nil)
+	f.enrol(c1, person{name: "Bình", est: id("E")}, true, nil)
+	f.enrol(c1, person{name: "Chi"}, true, nil)
+	f.enrol(c1, person{name: "Dung", est: id("A")}, false, nil)
+	c2 := f.course("KC2-2020-01", models.KindWorkshop, models.StatusCompleted, 0, rday(2020, 12, 20), 20*trieu)
+	f.enrol(c2, person{name: "Hoa", est: id("G")}, true, nil)
+	f.enrol(c2, person{name: "Lan", est: id("F")}, true, nil)
 	return c1, c2
 }
 

@@ -151,5 +151,5 @@ func Scale(ctx context.Context, s *models.Store, factor int) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("demo: scale: commit: %w", err)
 	}
-	return nil
+	return analyze(ctx, s)
 }
