@@ -8,6 +8,7 @@ needed=(
   "chromium chromium"
   "qpdf qpdf"
   "zbarimg zbar-tools"
+  "soffice libreoffice-calc-nogui"
 )
 # Chromium's default fonts lack some Vietnamese letters.
 [ -d /usr/share/fonts/truetype/noto ] || missing_fonts=fonts-noto-core
