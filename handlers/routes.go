@@ -27,6 +27,7 @@ func (h *Handler) routes(app *fiber.App) {
 	h.traineeRoutes(r)
 	h.instructorRoutes(r)
 	h.calendarRoutes(r)
+	h.reportRoutes(r)
 
 	r.get("/api/openapi.yaml", Public, h.OpenAPI)
 	r.get("/api/v1", Public, h.APIRoot)

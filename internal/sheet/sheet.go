@@ -29,6 +29,7 @@ const (
 	kindShare
 	kindDate
 	kindEmpty
+	kindPlain
 )
 
 // Text is a text cell.
@@ -36,6 +37,9 @@ func Text(s string) Cell { return Cell{kind: kindText, text: s} }
 
 // Int is a whole number (a count, or đồng), shown with thousands separators.
 func Int(n int64) Cell { return Cell{kind: kindInt, n: n} }
+
+// Plain is a whole number shown without separators: a year, a line number.
+func Plain(n int64) Cell { return Cell{kind: kindPlain, n: n} }
 
 // Share is a share (0..1) shown as a percentage with one decimal.
 func Share(f float64) Cell { return Cell{kind: kindShare, share: f} }
@@ -70,6 +74,7 @@ func New() (*Book, error) {
 		kindShare: {CustomNumFmt: ptr("0.0%")},
 		kindDate:  {CustomNumFmt: ptr("dd/mm/yyyy"), Alignment: &excelize.Alignment{Horizontal: "left"}},
 		kindEmpty: {},
+		kindPlain: {NumFmt: 1}, // "0"
 	}
 	border := []excelize.Border{{Type: "left", Color: "999999", Style: 1}, {Type: "right", Color: "999999", Style: 1},
 		{Type: "top", Color: "999999", Style: 1}, {Type: "bottom", Color: "999999", Style: 1}}
@@ -177,7 +182,7 @@ func (b *Book) Row(cells ...Cell) error {
 		switch c.kind {
 		case kindText:
 			err = b.f.SetCellStr(b.sheet, cell, c.text)
-		case kindInt:
+		case kindInt, kindPlain:
 			err = b.f.SetCellInt(b.sheet, cell, c.n)
 		case kindShare:
 			err = b.f.SetCellFloat(b.sheet, cell, c.share, -1, 64)
