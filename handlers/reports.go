@@ -132,15 +132,15 @@ func (q reachForm) query() string {
 func (p periodForm) query() string { return url.Values{"from": {p.From}, "to": {p.To}}.Encode() }
 
 // presets are the one-click periods of the index page.
-func presets() []map[string]string {
+func presets() []map[string]any {
 	this := time.Now().In(vi.Zone).Year()
-	out := []map[string]string{{"Key": "report.decade", "Query": "from=2012-01-01&to=2022-12-31"}}
+	out := []map[string]any{{"Key": "report.decade", "Query": template.URL("from=2012-01-01&to=2022-12-31"), "Year": ""}}
 	for _, y := range []struct {
 		key  string
 		year int
 	}{{"report.this_year", this}, {"report.last_year", this - 1}} {
-		out = append(out, map[string]string{"Key": y.key,
-			"Query": fmt.Sprintf("from=%d-01-01&to=%d-12-31", y.year, y.year), "Year": fmt.Sprint(y.year)})
+		out = append(out, map[string]any{"Key": y.key,
+			"Query": template.URL(fmt.Sprintf("from=%d-01-01&to=%d-12-31", y.year, y.year)), "Year": fmt.Sprint(y.year)})
 	}
 	return out
 }
