@@ -38,7 +38,9 @@ func notes(b *sheet.Book, keys ...string) error {
 	return b.Lines(lines...)
 }
 
-func placeDate() string { return fmt.Sprintf(T(LangVI, "report.sign_place"), vi.DateInWords(time.Now())) }
+func placeDate() string {
+	return fmt.Sprintf(T(LangVI, "report.sign_place"), vi.DateInWords(time.Now()))
+}
 
 // reachWorkbook writes the reach report: the same lines and totals as the page, to the đồng.
 func (h *Handler) reachWorkbook(buf *bytes.Buffer, rep models.ReachReport, kinds []models.ActivityKind) error {
