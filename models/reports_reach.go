@@ -16,7 +16,7 @@ type ReachFilter struct {
 	From, To time.Time // the period, both days included
 	Kinds    []string  // activity codes (KC1…); empty means every kind
 	// WithCourses also counts an establishment as supported when one of its people completed a course
-	// that ended in the period (see reachCourseEvents). Off by default: the centre's reports, and the
+	// that ended in the period (see reachCourseEventsQuery). Off by default: the centre's reports, and the
 	// article, count support records.
 	WithCourses bool
 }
@@ -120,8 +120,8 @@ const reachEvents = `
 	FROM support_records sr
 	WHERE sr.support_date BETWEEN $1 AND $2 AND (cardinality($3::text[]) = 0 OR sr.activity_code = ANY ($3))`
 
-// reachCourseEvents (the WithCourses option) adds one event per establishment and course when people
-// of the establishment (enrolments.establishment_id) completed a course that ended in the period:
+// reachCourseEventsQuery (the WithCourses option) finds one event per establishment and course when
+// people of the establishment (enrolments.establishment_id) completed a course that ended in the period:
 //   - the event's date is the course's last day; its commune is the establishment's commune on its
 //     latest support record up to that day, or its present commune when it has none before (the
 //     registry keeps no other history of moves);
@@ -130,15 +130,23 @@ const reachEvents = `
 //     down to the đồng. A course with support records has its money counted there already;
 //   - no event for an establishment that has a support record for that same course: it is counted by
 //     the record.
-var reachCourseEvents = `
-	UNION ALL
-	SELECT -x.course_id, x.establishment_id, coalesce(
+//
+// It runs as a statement of its own and hands its rows to reachQuery as arrays: planned together, the
+// completion's row counts were misjudged a thousandfold and the whole report ran as nested loops.
+var reachCourseEventsQuery = `
+	WITH rcourses AS (
+		SELECT c.id, c.kind, c.min_attendance_pct, c.end_date, c.budget,
+		       EXISTS (SELECT 1 FROM support_records sr WHERE sr.course_id = c.id) AS funded
+		FROM courses c
+		WHERE c.status = 'completed' AND c.end_date BETWEEN $1 AND $2
+		  AND (cardinality($3::text[]) = 0 OR c.activity_code = ANY ($3))),` + completion("rcourses", "ren", "rdone") + `
+	SELECT x.course_id AS course, x.establishment_id AS est, coalesce(
 	           (SELECT sr.commune_code FROM support_records sr
 	            WHERE sr.establishment_id = x.establishment_id AND sr.support_date <= x.end_date
 	            ORDER BY sr.support_date DESC, sr.id DESC LIMIT 1),
-	           (SELECT es.commune_code FROM establishments es WHERE es.id = x.establishment_id)),
-	       x.end_date,
-	       CASE WHEN x.funded THEN 0 ELSE x.budget * x.n / x.all_n END, true
+	           (SELECT es.commune_code FROM establishments es WHERE es.id = x.establishment_id)) AS commune,
+	       x.end_date::text AS day,
+	       CASE WHEN x.funded THEN 0 ELSE x.budget * x.n / x.all_n END AS amount
 	FROM (
 		SELECT d.course_id, d.establishment_id, rc.end_date, rc.budget, rc.funded,
 		       count(*) AS n, max(a.all_n) AS all_n
@@ -148,16 +156,23 @@ var reachCourseEvents = `
 		WHERE d.eligible AND d.establishment_id IS NOT NULL
 		  AND NOT EXISTS (SELECT 1 FROM support_records sr
 		                  WHERE sr.course_id = d.course_id AND sr.establishment_id = d.establishment_id)
-		GROUP BY d.course_id, d.establishment_id, rc.end_date, rc.budget, rc.funded) x`
+		GROUP BY d.course_id, d.establishment_id, rc.end_date, rc.budget, rc.funded) x
+	ORDER BY x.course_id, x.establishment_id`
 
-// reachCourseCTEs are the completed courses of the period and kinds and their completers.
-var reachCourseCTEs = `
-	rcourses AS (
-		SELECT c.id, c.kind, c.min_attendance_pct, c.end_date, c.budget,
-		       EXISTS (SELECT 1 FROM support_records sr WHERE sr.course_id = c.id) AS funded
-		FROM courses c
-		WHERE c.status = 'completed' AND c.end_date BETWEEN $1 AND $2
-		  AND (cardinality($3::text[]) = 0 OR c.activity_code = ANY ($3))),` + completion("rcourses", "ren", "rdone") + `,`
+// reachCourseEvent is a row of reachCourseEventsQuery.
+type reachCourseEvent struct {
+	Course  int64  `db:"course"`
+	Est     int64  `db:"est"`
+	Commune string `db:"commune"`
+	Day     string `db:"day"`
+	Amount  int64  `db:"amount"`
+}
+
+// reachCourseArrays are the course events as reachQuery reads them, from $4 … $8.
+const reachCourseArrays = `
+	UNION ALL
+	SELECT -c.course, c.est, c.commune, c.day, c.amount, true
+	FROM unnest($4::bigint[], $5::bigint[], $6::text[], $7::date[], $8::bigint[]) AS c(course, est, commune, day, amount)`
 
 // reachQuery classifies each event by the class of its commune, or of the commune's district, valid on
 // the event's date (the stronger class when both have one; a unit has at most one class on a day, which
@@ -167,7 +182,7 @@ var reachCourseCTEs = `
 // total counts DISTINCT establishments over all events itself, not by adding up the district lines.
 // Districts that existed during the period are listed even with nothing in them.
 var reachQuery = `
-	WITH %s ev AS (%s),
+	WITH ev AS (%s),
 	cls AS (
 		SELECT ev.*, greatest(CASE c1.class WHEN 'especially_difficult' THEN 2 WHEN 'difficult' THEN 1 END,
 		                      CASE c2.class WHEN 'especially_difficult' THEN 2 WHEN 'difficult' THEN 1 END) AS level
@@ -206,13 +221,20 @@ var reachQuery = `
 		FROM cls) lines
 	ORDER BY total, ord`
 
-// reachStatement returns the statement for the filter's options and its arguments.
-func reachStatement(f ReachFilter) (string, []any) {
-	q := fmt.Sprintf(reachQuery, "", reachEvents)
-	if f.WithCourses {
-		q = fmt.Sprintf(reachQuery, reachCourseCTEs, reachEvents+reachCourseEvents)
+// reachStatement returns the statement for the filter's options and its arguments; with courses, the
+// course events found by reachCourseEventsQuery go in as arrays.
+func reachStatement(f ReachFilter, courses []reachCourseEvent) (string, []any) {
+	args := []any{f.From.Format(time.DateOnly), f.To.Format(time.DateOnly), pq.StringArray(sortedKinds(f.Kinds))}
+	if !f.WithCourses {
+		return fmt.Sprintf(reachQuery, reachEvents), args
 	}
-	return q, []any{f.From.Format(time.DateOnly), f.To.Format(time.DateOnly), pq.StringArray(sortedKinds(f.Kinds))}
+	var ids, ests, amounts pq.Int64Array
+	var communes, days pq.StringArray
+	for _, c := range courses {
+		ids, ests, amounts = append(ids, c.Course), append(ests, c.Est), append(amounts, c.Amount)
+		communes, days = append(communes, c.Commune), append(days, c.Day)
+	}
+	return fmt.Sprintf(reachQuery, reachEvents+reachCourseArrays), append(args, ids, ests, communes, days, amounts)
 }
 
 // sortedKinds returns the activity codes sorted, without repeats, never nil.
@@ -230,9 +252,18 @@ func (s *Store) GetReachReport(ctx context.Context, f ReachFilter) (ReachReport,
 	if errs := f.Validate(); len(errs) > 0 {
 		return ReachReport{}, &ValidationError{Fields: errs}
 	}
-	q, args := reachStatement(f)
 	var lines []ReachRow
-	err := s.readReport(ctx, func(tx *sqlx.Tx) error { return tx.SelectContext(ctx, &lines, q, args...) })
+	err := s.readReport(ctx, func(tx *sqlx.Tx) error {
+		var courses []reachCourseEvent
+		if f.WithCourses {
+			if err := tx.SelectContext(ctx, &courses, reachCourseEventsQuery, f.From.Format(time.DateOnly),
+				f.To.Format(time.DateOnly), pq.StringArray(sortedKinds(f.Kinds))); err != nil {
+				return err
+			}
+		}
+		q, args := reachStatement(f, courses)
+		return tx.SelectContext(ctx, &lines, q, args...)
+	})
 	if err != nil {
 		return ReachReport{}, fmt.Errorf("reach report: %w", mapErr(err))
 	}
