@@ -253,17 +253,23 @@ func (s *Store) GetReachReport(ctx context.Context, f ReachFilter) (ReachReport,
 		return ReachReport{}, &ValidationError{Fields: errs}
 	}
 	var lines []ReachRow
-	err := s.readReport(ctx, func(tx *sqlx.Tx) error {
-		var courses []reachCourseEvent
-		if f.WithCourses {
+	var err error
+	if !f.WithCourses {
+		// One statement, planned well: no transaction around it (the front page runs it too).
+		q, args := reachStatement(f, nil)
+		err = mapErr(s.db.SelectContext(ctx, &lines, q, args...))
+	} else {
+		// Two statements, one snapshot: the course events, then the report with them.
+		err = s.readReport(ctx, func(tx *sqlx.Tx) error {
+			var courses []reachCourseEvent
 			if err := tx.SelectContext(ctx, &courses, reachCourseEventsQuery, f.From.Format(time.DateOnly),
 				f.To.Format(time.DateOnly), pq.StringArray(sortedKinds(f.Kinds))); err != nil {
 				return err
 			}
-		}
-		q, args := reachStatement(f, courses)
-		return tx.SelectContext(ctx, &lines, q, args...)
-	})
+			q, args := reachStatement(f, courses)
+			return tx.SelectContext(ctx, &lines, q, args...)
+		})
+	}
 	if err != nil {
 		return ReachReport{}, fmt.Errorf("reach report: %w", mapErr(err))
 	}
