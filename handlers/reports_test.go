@@ -126,9 +126,16 @@ type reachAPIRow struct {
 	Average        int64   `json:"average_per_establishment"`
 }
 
-func TestReachReportOnTheDemo(t *testing.T) {
+// The reports on the demo data, loaded once: pages, JSON, charts, print version and workbooks.
+func TestReportsOnTheDemo(t *testing.T) {
 	t.Parallel()
 	_, staff := demoEnv(t)
+	// Not subtests: the client reports failures on the test that made it.
+	checkReachOnDemo(t, staff)
+	checkTrainingOnDemo(t, staff)
+}
+
+func checkReachOnDemo(t *testing.T, staff *client) {
 	const q = "from=2012-01-01&to=2022-12-31"
 
 	r := staff.get("/reports/reach?" + q)

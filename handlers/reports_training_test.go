@@ -21,9 +21,7 @@ type trainingAPI struct {
 	} `json:"report"`
 }
 
-func TestTrainingReportOnTheDemo(t *testing.T) {
-	t.Parallel()
-	_, staff := demoEnv(t)
+func checkTrainingOnDemo(t *testing.T, staff *client) {
 	const q = "from=2012-01-01&to=2022-12-31"
 	var api trainingAPI
 	staff.api("GET", "/api/v1/reports/training?"+q, nil).json(t, &api)

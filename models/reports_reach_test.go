@@ -252,14 +252,21 @@ func TestReachReportValidation(t *testing.T) {
 	}
 }
 
-// The acceptance figures: on the demo data, 2012–2022, every kind, the default settings.
-func TestReachReportReproducesTheArticle(t *testing.T) {
+// The reports on the demo data, loaded once (loading takes seconds): the reach report's figures are
+// the article's, and the training report agrees with CourseEligibility.
+func TestReportsOnTheDemo(t *testing.T) {
 	t.Parallel()
 	s := models.NewStore(testdb.New(t))
-	ctx := context.Background()
-	if _, err := demo.Seed(ctx, s); err != nil {
+	if _, err := demo.Seed(context.Background(), s); err != nil {
 		t.Fatal(err)
 	}
+	t.Run("reach reproduces the article", func(t *testing.T) { checkArticle(t, s) })
+	t.Run("training completions are CourseEligibility's", func(t *testing.T) { checkTrainingOnDemo(t, s) })
+}
+
+// checkArticle checks the acceptance figures: 2012–2022, every kind, the default settings.
+func checkArticle(t *testing.T, s *models.Store) {
+	ctx := context.Background()
 	rep, err := s.GetReachReport(ctx, models.ReachFilter{From: rday(2012, 1, 1), To: rday(2022, 12, 31)})
 	if err != nil {
 		t.Fatal(err)
