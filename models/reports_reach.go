@@ -145,7 +145,7 @@ var reachCourseEventsQuery = `
 	            WHERE sr.establishment_id = x.establishment_id AND sr.support_date <= x.end_date
 	            ORDER BY sr.support_date DESC, sr.id DESC LIMIT 1),
 	           (SELECT es.commune_code FROM establishments es WHERE es.id = x.establishment_id)) AS commune,
-	       x.end_date::text AS day,
+	       to_char(x.end_date, 'YYYY-MM-DD') AS day,
 	       CASE WHEN x.funded THEN 0 ELSE x.budget * x.n / x.all_n END AS amount
 	FROM (
 		SELECT d.course_id, d.establishment_id, rc.end_date, rc.budget, rc.funded,
