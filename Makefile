@@ -25,6 +25,11 @@ test:
 	$(GO) vet ./...; \
 	$(GO) test -race -count=1 -timeout 45m ./...
 
+## bench: the benchmarks (BenchmarkReachReport loads ten times the demo data first), against a real PostgreSQL.
+bench:
+	@url="$$(scripts/postgres.sh test)"; export TEST_DATABASE_URL="$$url"; \
+	$(GO) test -run='^$$' -bench=. -benchmem ./...
+
 lint:
 	gofmt -l . ; $(GO) vet ./...
 

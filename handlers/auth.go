@@ -182,5 +182,9 @@ func (h *Handler) APITokenDelete(c *fiber.Ctx) error {
 
 // AppHome handles GET /app: the signed-in start page.
 func (h *Handler) AppHome(c *fiber.Ctx) error {
-	return h.render(c, fiber.StatusOK, "app/home", "nav.app", nil)
+	data, err := h.dashboard(c)
+	if err != nil {
+		return err
+	}
+	return h.render(c, fiber.StatusOK, "app/home", "nav.app", data)
 }

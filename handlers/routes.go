@@ -32,6 +32,7 @@ func (h *Handler) routes(app *fiber.App) {
 	h.certificateAPIRoutes(r)
 	h.traineeLinkRoutes(r)
 	h.workshopRoutes(r)
+	h.reportRoutes(r)
 
 	r.get("/api/openapi.yaml", Public, h.OpenAPI)
 	r.get("/api/v1", Public, h.APIRoot)

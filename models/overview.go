@@ -34,31 +34,16 @@ func (r Reach) FundingShare() float64 {
 	return float64(r.DifficultFunding) / float64(r.Funding)
 }
 
-// reachQuery classifies each support record by the class of its commune, or of the commune's district,
-// valid on the date of support.
-const reachQuery = `
-	WITH s AS (
-		SELECT sr.establishment_id, sr.amount,
-		       EXISTS (SELECT 1 FROM area_classifications ac
-		               WHERE ac.unit_code IN (cm.code, cm.parent_code) AND ac.valid @> sr.support_date) AS difficult
-		FROM support_records sr
-		JOIN admin_units cm ON cm.code = sr.commune_code
-		WHERE sr.support_date BETWEEN $1 AND $2)
-	SELECT count(DISTINCT establishment_id)                      AS establishments,
-	       count(DISTINCT establishment_id) FILTER (WHERE difficult) AS difficult_establishments,
-	       coalesce(sum(amount), 0)                              AS funding,
-	       coalesce(sum(amount) FILTER (WHERE difficult), 0)     AS difficult_funding,
-	       count(*)                                              AS events
-	FROM s`
-
-// GetReach computes the reach over [from, to] (inclusive dates) from the support records.
+// GetReach computes the reach over [from, to] (inclusive dates) from the support records of every
+// kind: the total line of the reach report, so that the front page and the report never disagree.
 func (s *Store) GetReach(ctx context.Context, from, to time.Time) (Reach, error) {
-	var r Reach
-	if err := s.db.GetContext(ctx, &r, reachQuery, from.Format(time.DateOnly), to.Format(time.DateOnly)); err != nil {
-		return Reach{}, fmt.Errorf("reach: %w", mapErr(err))
+	rep, err := s.GetReachReport(ctx, ReachFilter{From: from, To: to})
+	if err != nil {
+		return Reach{}, err
 	}
-	r.From, r.To = from, to
-	return r, nil
+	t := rep.Total
+	return Reach{From: from, To: to, Establishments: t.Establishments, DifficultEstablishments: t.Difficult,
+		Funding: t.Funding, DifficultFunding: t.DifficultFunding, Events: t.Events}, nil
 }
 
 // Overview is the public front page's summary of the records.
