@@ -57,6 +57,8 @@ type config struct {
 	TrustedProxies []string
 	TokenSecret    []byte
 	FilesDir       string
+	JobStaleAfter  time.Duration // a running job whose runner has been silent this long is claimed again
+	DebugAddr      string        // loopback address of the profiling endpoints (net/http/pprof); empty: none
 }
 
 func loadConfig() (config, error) {
@@ -77,6 +79,12 @@ func loadConfig() (config, error) {
 		return c, errors.New("LOG_LEVEL must be debug, info, warn or error")
 	}
 	c.FilesDir = env("FILES_DIR", "var/files")
+	if c.JobStaleAfter, err = time.ParseDuration(env("JOB_STALE_AFTER", "30s")); err != nil || c.JobStaleAfter <= 0 {
+		return c, errors.New("JOB_STALE_AFTER must be a duration such as 30s")
+	}
+	if c.DebugAddr = os.Getenv("DEBUG_ADDR"); c.DebugAddr != "" && !loopback(c.DebugAddr) {
+		return c, errors.New("DEBUG_ADDR must be a loopback address such as 127.0.0.1:6060: the profiles are not for the network")
+	}
 	if s := os.Getenv("CERT_TOKEN_SECRET"); s != "" {
 		if len(s) < 32 {
 			return c, errors.New("CERT_TOKEN_SECRET must be at least 32 characters")
@@ -180,7 +188,14 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	}
 	jobs, stopJobs := context.WithCancel(context.Background())
 	defer stopJobs()
-	go h.RunJobs(jobs, time.Second, 30*time.Second)
+	go h.RunJobs(jobs, time.Second, cfg.JobStaleAfter)
+	if cfg.DebugAddr != "" {
+		stopDebug, err := serveDebug(cfg.DebugAddr, log)
+		if err != nil {
+			return err
+		}
+		defer stopDebug()
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listen(cfg.Addr) }()
 	log.Info("listening", slog.String("addr", cfg.Addr), slog.String("base_url", cfg.BaseURL))
