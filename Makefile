@@ -4,7 +4,7 @@ SHELL := /bin/bash
 BIN := bin/khuyencong
 GO ?= go
 
-.PHONY: run test build lint bench deps clean
+.PHONY: run test build lint bench deps clean burst
 
 build:
 	$(GO) build -o $(BIN) ./cmd/khuyencong
@@ -35,3 +35,7 @@ lint:
 
 clean:
 	rm -rf bin
+
+## burst: the enrolment-burst load script (2,000 requests over two servers into a 30-seat class).
+burst:
+	@url="$$(scripts/postgres.sh test)"; $(GO) run ./cmd/kcburst -admin "$$url" -n 2000
