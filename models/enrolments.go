@@ -2,7 +2,7 @@ package models
 
 import (
 	"context"
-	"errors"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -65,110 +65,70 @@ type EnrolOptions struct {
 }
 
 // Enrol gives the trainee a seat in the course while seats remain and nobody waits, or else the next
-// place on its waitlist. The course row is locked for the transaction, so concurrent calls — from
-// any number of app instances — cannot both take the last seat or the same place in the queue.
+// place on its waitlist. The course row is locked while the places are decided, so concurrent calls —
+// from any number of app instances — cannot both take the last seat or the same place in the queue.
 // Re-enrolling after a withdrawal restores the old record (its history stays in the audit log).
+//
+// The rules run in PostgreSQL, in enrol_batch (migration 0017): one round trip, and the enrolments that
+// arrive for a class together go out as one batch with one commit (see enrolQueues). A refusal is
+// the caller's own: an OverlapError, a ValidationError or ErrNotFound, as before.
 func (s *Store) Enrol(ctx context.Context, a Actor, courseID, traineeID int64, opt EnrolOptions) (Enrolment, error) {
-	var id int64
-	err := s.inTx(ctx, func(tx *sqlx.Tx) (err error) {
-		id, err = enrolTx(ctx, tx, a, courseID, traineeID, opt)
-		return err
-	})
+	row, err := s.enrolQueued(ctx, courseID, newEnrolItem(a, traineeID, opt))
+	if err == nil {
+		err = outcomeError(ctx, s.db, courseID, traineeID, row.Outcome)
+	}
 	if err != nil {
 		return Enrolment{}, fmt.Errorf("enrol trainee %d in course %d: %w", traineeID, courseID, err)
 	}
-	return s.GetEnrolment(ctx, id)
+	return row.enrolment(), nil
 }
 
-// enrolTx is Enrol inside the caller's transaction, so that an import can create a trainee and enrol
-// them in one transaction per row. It returns the enrolment's id.
+// enrolTx is Enrol inside the caller's transaction, so that an import or a workshop registration can
+// create a trainee and enrol them in one transaction: the same enrol_batch, with one item. It returns
+// the enrolment's id.
 func enrolTx(ctx context.Context, tx *sqlx.Tx, a Actor, courseID, traineeID int64, opt EnrolOptions) (int64, error) {
-	var id int64
-	err := func() error {
-		var c struct {
-			Capacity int    `db:"capacity"`
-			Status   string `db:"status"`
-			Kind     string `db:"kind"`
-			PerEst   *int   `db:"per_establishment_limit"`
+	b, err := json.Marshal([]enrolItem{newEnrolItem(a, traineeID, opt)})
+	if err != nil {
+		return 0, err
+	}
+	var rows []enrolRow
+	if err := tx.SelectContext(ctx, &rows, enrolBatchQuery, courseID, string(b)); err != nil {
+		return 0, mapErr(err)
+	}
+	if len(rows) != 1 {
+		return 0, fmt.Errorf("enrol_batch answered %d rows for one item", len(rows))
+	}
+	if err := outcomeError(ctx, tx, courseID, traineeID, rows[0].Outcome); err != nil {
+		return 0, err
+	}
+	return *rows[0].ID, nil
+}
+
+func newEnrolItem(a Actor, traineeID int64, opt EnrolOptions) enrolItem {
+	return enrolItem{TraineeID: traineeID, AllowOverlap: opt.AllowOverlap, EstablishmentID: opt.EstablishmentID,
+		JobTitle: NFC(opt.JobTitle), ActorID: a.UserID, Actor: a.Label, ClientIP: a.ClientIP, RequestID: a.RequestID}
+}
+
+// outcomeError is nil for an "ok" outcome and otherwise the error Enrol returns for it; for an overlap
+// it lists the overlapping sessions, so staff see the dates.
+func outcomeError(ctx context.Context, q sqlx.QueryerContext, courseID, traineeID int64, outcome string) error {
+	switch outcome {
+	case "ok":
+		return nil
+	case "overlap":
+		overlaps, err := traineeOverlaps(ctx, q, courseID, traineeID)
+		if err != nil {
+			return mapErr(err)
 		}
-		if err := tx.GetContext(ctx, &c, `SELECT capacity, status, kind, per_establishment_limit FROM courses WHERE id = $1 FOR UPDATE`, courseID); err != nil {
-			return err
-		}
-		if c.Status != StatusApproved && c.Status != StatusRunning {
-			return &ValidationError{Fields: map[string]string{"course": "enrolment_closed"}}
-		}
-		var old struct {
-			ID     int64  `db:"id"`
-			Status string `db:"status"`
-		}
-		err := tx.GetContext(ctx, &old, `SELECT id, status FROM enrolments WHERE course_id = $1 AND trainee_id = $2`, courseID, traineeID)
-		switch {
-		case err == nil && old.Status != EnrolWithdrawn:
-			return &ValidationError{Fields: map[string]string{"trainee_id": "already_enrolled"}}
-		case err != nil && !errors.Is(mapErr(err), ErrNotFound):
-			return err
-		}
-		if !opt.AllowOverlap {
-			overlaps, err := traineeOverlaps(ctx, tx, courseID, traineeID)
-			if err != nil {
-				return err
-			}
-			if len(overlaps) > 0 {
-				return &OverlapError{Overlaps: overlaps}
-			}
-		}
-		if c.PerEst != nil && opt.EstablishmentID != nil {
-			var n int
-			if err := tx.GetContext(ctx, &n, `SELECT count(*) FROM enrolments WHERE course_id = $1 AND establishment_id = $2 AND status <> 'withdrawn'`,
-				courseID, *opt.EstablishmentID); err != nil {
-				return err
-			}
-			if n >= *c.PerEst {
-				return &ValidationError{Fields: map[string]string{"establishment_id": "establishment_limit"}}
-			}
-		}
-		var counts struct {
-			Confirmed int `db:"confirmed"`
-			Waiting   int `db:"waiting"`
-		}
-		if err := tx.GetContext(ctx, &counts, `SELECT count(*) FILTER (WHERE status = 'confirmed') AS confirmed,
-			count(*) FILTER (WHERE status = 'waitlisted') AS waiting FROM enrolments WHERE course_id = $1`, courseID); err != nil {
-			return err
-		}
-		status, pos := EnrolConfirmed, (*int)(nil)
-		if counts.Confirmed >= c.Capacity || counts.Waiting > 0 {
-			status, pos = EnrolWaitlisted, new(int)
-			*pos = counts.Waiting + 1
-		}
-		confirmedAt := "NULL"
-		if status == EnrolConfirmed {
-			confirmedAt = "now()"
-		}
-		if old.ID > 0 {
-			id = old.ID
-			q := `UPDATE enrolments SET status = $2, waitlist_position = $3, confirmed_at = ` + confirmedAt + `, enrolled_at = now(),
-				withdrawn_at = NULL, withdraw_reason = NULL, withdraw_note = '', establishment_id = coalesce($4, establishment_id) WHERE id = $1`
-			if _, err := tx.ExecContext(ctx, q, id, status, pos, opt.EstablishmentID); err != nil {
-				return err
-			}
-			return audit(ctx, tx, a, "enrolment.restore", "enrolments", id, map[string]any{"status": EnrolWithdrawn},
-				map[string]any{"status": status, "waitlist_position": pos})
-		}
-		q := `INSERT INTO enrolments (course_id, trainee_id, status, waitlist_position, confirmed_at, establishment_id, job_title)
-			VALUES ($1, $2, $3, $4, ` + confirmedAt + `, $5, $6) RETURNING id`
-		if err := tx.GetContext(ctx, &id, q, courseID, traineeID, status, pos, opt.EstablishmentID, NFC(opt.JobTitle)); err != nil {
-			return refError(err, map[string]string{"enrolments_trainee_id_fkey": "trainee_id", "enrolments_establishment_id_fkey": "establishment_id"})
-		}
-		return audit(ctx, tx, a, "enrolment.create", "enrolments", id, nil, map[string]any{
-			"course_id": courseID, "trainee_id": traineeID, "status": status, "waitlist_position": pos})
-	}()
-	return id, err
+		return &OverlapError{Overlaps: overlaps}
+	}
+	return refusal(outcome)
 }
 
 // traineeOverlaps lists sessions of the trainee's other live classes that overlap this course's sessions.
-func traineeOverlaps(ctx context.Context, tx *sqlx.Tx, courseID, traineeID int64) ([]Overlap, error) {
+func traineeOverlaps(ctx context.Context, q sqlx.QueryerContext, courseID, traineeID int64) ([]Overlap, error) {
 	var out []Overlap
-	const q = `
+	const overlapQuery = `
 		SELECT DISTINCT oc.id AS course_id, oc.code, oc.title, o.starts_at, o.ends_at
 		FROM course_sessions mine
 		JOIN course_sessions o ON o.during && mine.during AND o.course_id <> mine.course_id AND o.status = 'scheduled'
@@ -176,7 +136,7 @@ func traineeOverlaps(ctx context.Context, tx *sqlx.Tx, courseID, traineeID int64
 		JOIN courses oc ON oc.id = o.course_id AND oc.status NOT IN ('cancelled', 'completed')
 		WHERE mine.course_id = $1 AND mine.status = 'scheduled'
 		ORDER BY o.starts_at LIMIT 50`
-	err := tx.SelectContext(ctx, &out, q, courseID, traineeID)
+	err := sqlx.SelectContext(ctx, q, &out, overlapQuery, courseID, traineeID)
 	return out, err
 }
 

@@ -26,10 +26,14 @@ var (
 type Store struct {
 	db     *sqlx.DB
 	secret []byte // derives certificate verification tokens; see CertificateToken
+	stmts  *stmtCache
+	enrols *enrolQueues
 }
 
 // NewStore returns a store over db.
-func NewStore(db *sqlx.DB) *Store { return &Store{db: db} }
+func NewStore(db *sqlx.DB) *Store {
+	return &Store{db: db, stmts: &stmtCache{stmts: map[string]*sqlx.Stmt{}}, enrols: &enrolQueues{byCourse: map[int64]*enrolQueue{}}}
+}
 
 // DB returns the underlying pool, for wiring and tests.
 func (s *Store) DB() *sqlx.DB { return s.db }
