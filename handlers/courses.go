@@ -37,16 +37,14 @@ func (h *Handler) courseAccess(c *fiber.Ctx, need models.CourseRole) (models.Cou
 	if err != nil {
 		return models.Course{}, models.CourseNone, err
 	}
-	u := currentUser(c)
-	role, err := h.store.CourseAccess(c.UserContext(), *u, id)
+	course, role, err := h.store.CourseAs(c.UserContext(), *currentUser(c), id) // one query: course and access
 	if err != nil {
 		return models.Course{}, models.CourseNone, err
 	}
 	if role < need || role == models.CourseNone {
 		return models.Course{}, role, fiber.ErrNotFound
 	}
-	course, err := h.store.GetCourse(c.UserContext(), id)
-	return course, role, err
+	return course, role, nil
 }
 
 // courseForm is what the class registration form submits; it binds nothing else.

@@ -91,14 +91,16 @@ func (s *Store) CreateAPIToken(ctx context.Context, userID int64, ttl time.Durat
 	return token, exp, nil
 }
 
-// UserByAPIToken returns the active user of a live bearer token, or ErrNotFound.
-func (s *Store) UserByAPIToken(ctx context.Context, token string) (User, error) {
-	var u User
-	const q = `
+// userByTokenQuery finds the live user of a live bearer token.
+const userByTokenQuery = `
 		SELECT u.id, u.email, u.full_name, u.role, u.password_hash, u.disabled_at, u.created_at, u.updated_at
 		FROM api_tokens t JOIN users u ON u.id = t.user_id
 		WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > now() AND u.disabled_at IS NULL`
-	if err := s.db.GetContext(ctx, &u, q, hashToken(token)); err != nil {
+
+// UserByAPIToken returns the active user of a live bearer token, or ErrNotFound.
+func (s *Store) UserByAPIToken(ctx context.Context, token string) (User, error) {
+	var u User
+	if err := s.get(ctx, &u, userByTokenQuery, hashToken(token)); err != nil {
 		return User{}, mapErr(err)
 	}
 	return u, nil

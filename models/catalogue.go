@@ -85,7 +85,23 @@ const catalogueSelect = `
 // soonest first; then those whose last day has passed while still running.
 func (s *Store) ListCatalogue(ctx context.Context, f CatalogueFilter, today time.Time) (List[CatalogueEntry], error) {
 	p := f.ListParams.Normalize()
-	where, args := searchWhere(`(c.search_key || ' ' || coalesce(cr.search_key, '') || ' ' || coalesce(v.search_key, ''))`, p.Q, 1)
+	countQ, listQ, args := catalogueQueries(f)
+	out := List[CatalogueEntry]{Page: p.Page, PerPage: p.PerPage, Items: []CatalogueEntry{}}
+	if err := s.get(ctx, &out.Total, countQ, args...); err != nil {
+		return out, fmt.Errorf("count catalogue: %w", mapErr(err))
+	}
+	args = append(args, today.Format(time.DateOnly), p.PerPage, p.Offset())
+	if err := s.sel(ctx, &out.Items, listQ, args...); err != nil {
+		return out, fmt.Errorf("list catalogue: %w", mapErr(err))
+	}
+	return out, nil
+}
+
+// catalogueQueries builds the count and the page of the catalogue for a filter, with the filter's
+// arguments; the page's query takes three more: today, the page size and the offset. The page is a
+// parameter, so that every page runs the one prepared statement.
+func catalogueQueries(f CatalogueFilter) (countQ, listQ string, args []any) {
+	where, args := searchWhere(`(c.search_key || ' ' || coalesce(cr.search_key, '') || ' ' || coalesce(v.search_key, ''))`, f.ListParams.Normalize().Q, 1)
 	conds := []string{where}
 	add := func(cond string, v any) {
 		args = append(args, v)
@@ -98,24 +114,16 @@ func (s *Store) ListCatalogue(ctx context.Context, f CatalogueFilter, today time
 		add(`cm.parent_code = $%d`, f.District)
 	}
 	w := " AND " + strings.Join(conds, " AND ")
-	out := List[CatalogueEntry]{Page: p.Page, PerPage: p.PerPage, Items: []CatalogueEntry{}}
-	if err := s.db.GetContext(ctx, &out.Total, `SELECT count(*) `+catalogueFrom+w, args...); err != nil {
-		return out, fmt.Errorf("count catalogue: %w", mapErr(err))
-	}
-	args = append(args, today.Format(time.DateOnly))
-	q := fmt.Sprintf(`%s %s ORDER BY c.end_date < $%d::date, c.start_date, c.id LIMIT %d OFFSET %d`,
-		catalogueSelect, w, len(args), p.PerPage, p.Offset())
-	if err := s.db.SelectContext(ctx, &out.Items, q, args...); err != nil {
-		return out, fmt.Errorf("list catalogue: %w", mapErr(err))
-	}
-	return out, nil
+	n := len(args)
+	listQ = fmt.Sprintf(`%s %s ORDER BY c.end_date < $%d::date, c.start_date, c.id LIMIT $%d OFFSET $%d`, catalogueSelect, w, n+1, n+2, n+3)
+	return `SELECT count(*) ` + catalogueFrom + w, listQ, args
 }
 
 // GetCatalogueCourse returns one class of the catalogue; a class the public may not see (draft,
 // submitted, cancelled, completed) is ErrNotFound, exactly like one that does not exist.
 func (s *Store) GetCatalogueCourse(ctx context.Context, id int64) (CatalogueEntry, error) {
 	var c CatalogueEntry
-	if err := s.db.GetContext(ctx, &c, catalogueSelect+` AND c.id = $1`, id); err != nil {
+	if err := s.get(ctx, &c, catalogueCourseQuery, id); err != nil {
 		return CatalogueEntry{}, fmt.Errorf("catalogue course %d: %w", id, mapErr(err))
 	}
 	return c, nil
@@ -131,11 +139,8 @@ type PublicSession struct {
 	Status         string    `db:"status" json:"status"`
 }
 
-// ListPublicSessions returns the sessions of a catalogue class in time order. The cancellation reason
-// is left out: it is internal and may speak of a person's illness.
-func (s *Store) ListPublicSessions(ctx context.Context, courseID int64) ([]PublicSession, error) {
-	out := []PublicSession{}
-	const q = `
+// publicSessionsQuery lists a public class's sessions.
+const publicSessionsQuery = `
 		SELECT s.starts_at, s.ends_at, v.name AS venue_name, i.full_name AS instructor_name, s.topic, s.status
 		FROM course_sessions s
 		JOIN courses c ON c.id = s.course_id
@@ -143,7 +148,12 @@ func (s *Store) ListPublicSessions(ctx context.Context, courseID int64) ([]Publi
 		JOIN instructors i ON i.id = s.instructor_id
 		WHERE s.course_id = $1 AND c.status IN ('approved', 'running')
 		ORDER BY s.starts_at, s.id`
-	if err := s.db.SelectContext(ctx, &out, q, courseID); err != nil {
+
+// ListPublicSessions returns the sessions of a catalogue class in time order. The cancellation reason
+// is left out: it is internal and may speak of a person's illness.
+func (s *Store) ListPublicSessions(ctx context.Context, courseID int64) ([]PublicSession, error) {
+	out := []PublicSession{}
+	if err := s.sel(ctx, &out, publicSessionsQuery, courseID); err != nil {
 		return nil, fmt.Errorf("public sessions of course %d: %w", courseID, mapErr(err))
 	}
 	return out, nil

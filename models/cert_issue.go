@@ -202,7 +202,7 @@ func (s *Store) GetCertificate(ctx context.Context, id int64) (Certificate, erro
 // GetCertificateBySerial returns the certificate with a serial number.
 func (s *Store) GetCertificateBySerial(ctx context.Context, serial string) (Certificate, error) {
 	var c Certificate
-	if err := s.db.GetContext(ctx, &c, certSelect+` WHERE c.serial = $1`, strings.TrimSpace(serial)); err != nil {
+	if err := s.get(ctx, &c, certBySerialQuery, strings.TrimSpace(serial)); err != nil {
 		return Certificate{}, fmt.Errorf("certificate %q: %w", serial, mapErr(err))
 	}
 	c.decode()
@@ -234,7 +234,7 @@ func (s *Store) ListCourseCertificates(ctx context.Context, courseID int64) ([]C
 // CertificatePDF returns the stored PDF of a certificate, or nil when it has not been rendered yet.
 func (s *Store) CertificatePDF(ctx context.Context, id int64) ([]byte, error) {
 	var b []byte
-	if err := s.db.GetContext(ctx, &b, `SELECT coalesce(pdf, '') FROM certificates WHERE id = $1`, id); err != nil {
+	if err := s.get(ctx, &b, certPDFQuery, id); err != nil {
 		return nil, mapErr(err)
 	}
 	if len(b) == 0 {

@@ -88,28 +88,68 @@ const (
 // CourseAccess tells what the user may do with the course.
 func (s *Store) CourseAccess(ctx context.Context, u User, courseID int64) (CourseRole, error) {
 	if u.Role == RoleAdmin || u.Role == RoleStaff {
-		if _, err := s.GetCourse(ctx, courseID); err != nil {
-			return CourseNone, err
+		var one int
+		if err := s.get(ctx, &one, courseExistsQuery, courseID); err != nil {
+			return CourseNone, fmt.Errorf("course access: %w", mapErr(err))
 		}
 		return CourseStaff, nil
 	}
-	var r struct {
-		Owner  bool `db:"owner"`
-		Reader bool `db:"reader"`
-	}
-	// coalesce: a class without a trainer (i.user_id NULL) makes the ORs NULL, not false, for a stranger.
-	q := `SELECT coalesce(c.created_by = $2 OR i.user_id = $2, false) AS owner, coalesce(` + ownedBy(2) + `, false) AS reader
-		FROM courses c LEFT JOIN instructors i ON i.id = c.trainer_id WHERE c.id = $1`
-	if err := s.db.GetContext(ctx, &r, q, courseID, u.ID); err != nil {
+	var r courseAccessFlags
+	if err := s.get(ctx, &r, courseAccessQuery, courseID, u.ID); err != nil {
 		return CourseNone, fmt.Errorf("course access: %w", mapErr(err))
 	}
+	return r.role(u), nil
+}
+
+// courseAccessFlags are the facts the access rules need: whether the user registered or trains the
+// class (owner) and whether they teach in it at all (reader).
+type courseAccessFlags struct {
+	Owner  bool `db:"acc_owner"`
+	Reader bool `db:"acc_reader"`
+}
+
+func (r courseAccessFlags) role(u User) CourseRole {
 	switch {
 	case r.Owner && u.Role == RoleTrainer:
-		return CourseOwner, nil
+		return CourseOwner
 	case r.Reader:
-		return CourseReader, nil
+		return CourseReader
 	}
-	return CourseNone, nil
+	return CourseNone
+}
+
+// accessExprs compute courseAccessFlags for the user $2; coalesce: a class without a trainer
+// (i.user_id NULL) makes the ORs NULL, not false, for a stranger.
+var accessExprs = `coalesce(c.created_by = $2 OR i.user_id = $2, false) AS acc_owner, coalesce(` + ownedBy(2) + `, false) AS acc_reader`
+
+var courseAccessQuery = `SELECT ` + accessExprs + ` FROM courses c LEFT JOIN instructors i ON i.id = c.trainer_id WHERE c.id = $1`
+
+// courseAsQuery is GetCourse's query with the access flags of the user $2.
+var courseAsQuery = courseColumns + `, ` + accessExprs + courseJoins + ` WHERE c.id = $1`
+
+// CourseAs returns the course with what the user may do with it, in one query: what a page about a
+// course needs first. A course the user may not see comes back with CourseNone; one that does not
+// exist is ErrNotFound.
+func (s *Store) CourseAs(ctx context.Context, u User, id int64) (Course, CourseRole, error) {
+	if u.Role == RoleAdmin || u.Role == RoleStaff {
+		c, err := s.GetCourse(ctx, id)
+		if err != nil {
+			return Course{}, CourseNone, err
+		}
+		return c, CourseStaff, nil
+	}
+	var row struct {
+		Course
+		courseAccessFlags
+	}
+	if err := s.get(ctx, &row, courseAsQuery, id, u.ID); err != nil {
+		return Course{}, CourseNone, fmt.Errorf("get course %d: %w", id, mapErr(err))
+	}
+	role := row.role(u)
+	if role == CourseNone {
+		return Course{}, CourseNone, nil
+	}
+	return row.Course, role, nil
 }
 
 // Course transitions, as actions.

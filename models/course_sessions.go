@@ -187,7 +187,7 @@ func (s *Store) GetSession(ctx context.Context, id int64) (CourseSession, error)
 // ListSessions returns a course's sessions in time order, cancelled ones included.
 func (s *Store) ListSessions(ctx context.Context, courseID int64) ([]CourseSession, error) {
 	out := []CourseSession{}
-	if err := s.db.SelectContext(ctx, &out, sessionSelect+` WHERE s.course_id = $1 ORDER BY s.starts_at, s.id`, courseID); err != nil {
+	if err := s.sel(ctx, &out, sessionsOfCourseQuery, courseID); err != nil {
 		return nil, fmt.Errorf("list sessions of course %d: %w", courseID, mapErr(err))
 	}
 	return out, nil

@@ -16,16 +16,18 @@ type StaffMember struct {
 	Titled       bool   `db:"titled" json:"titled_for_craft"`
 }
 
-// ListCourseStaff returns the course's staff, lead first.
-func (s *Store) ListCourseStaff(ctx context.Context, courseID int64) ([]StaffMember, error) {
-	out := []StaffMember{}
-	const q = `
+// courseStaffQuery lists a course's trainers and masters, the lead first.
+const courseStaffQuery = `
 		SELECT cs.instructor_id, i.full_name, i.kind, cs.role,
 		       EXISTS (SELECT 1 FROM master_titles mt WHERE mt.instructor_id = i.id AND mt.craft_id = c.craft_id) AS titled
 		FROM course_staff cs JOIN instructors i ON i.id = cs.instructor_id JOIN courses c ON c.id = cs.course_id
 		WHERE cs.course_id = $1
 		ORDER BY cs.role = 'lead' DESC, i.full_name COLLATE "vi-VN-x-icu"`
-	if err := s.db.SelectContext(ctx, &out, q, courseID); err != nil {
+
+// ListCourseStaff returns the course's staff, lead first.
+func (s *Store) ListCourseStaff(ctx context.Context, courseID int64) ([]StaffMember, error) {
+	out := []StaffMember{}
+	if err := s.sel(ctx, &out, courseStaffQuery, courseID); err != nil {
 		return nil, fmt.Errorf("course staff %d: %w", courseID, mapErr(err))
 	}
 	return out, nil

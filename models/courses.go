@@ -68,7 +68,12 @@ type Course struct {
 }
 
 // courseSelect reads courses with their names and counts; callers add WHERE, ORDER and LIMIT.
-const courseSelect = `
+const courseSelect = courseColumns + courseJoins
+
+// courseByID is GetCourse's query, prepared.
+const courseByID = courseSelect + ` WHERE c.id = $1`
+
+const courseColumns = `
 	SELECT c.id, c.code, c.kind, c.activity_code, c.craft_id, cr.name AS craft_name, c.title, c.description,
 	       c.target_group, c.venue_id, v.name AS venue_name, v.address AS venue_address, d.name AS district_name,
 	       c.capacity, c.per_establishment_limit, c.start_date, c.end_date, c.budget, c.min_attendance_pct,
@@ -79,7 +84,9 @@ const courseSelect = `
 	       coalesce((SELECT sum(extract(epoch FROM s.ends_at - s.starts_at)) / 3600 FROM course_sessions s
 	                 WHERE s.course_id = c.id AND s.status = 'scheduled'), 0)::float8 AS scheduled_hours,
 	       (SELECT count(*) FROM course_sessions s WHERE s.course_id = c.id AND s.status = 'scheduled') AS sessions,
-	       c.created_at, c.updated_at
+	       c.created_at, c.updated_at`
+
+const courseJoins = `
 	FROM courses c
 	LEFT JOIN crafts cr ON cr.id = c.craft_id
 	LEFT JOIN venues v ON v.id = c.venue_id
@@ -199,7 +206,7 @@ func (s *Store) CreateCourse(ctx context.Context, a Actor, in CourseInput) (Cour
 // GetCourse returns one course with its names and counts.
 func (s *Store) GetCourse(ctx context.Context, id int64) (Course, error) {
 	var c Course
-	if err := s.db.GetContext(ctx, &c, courseSelect+` WHERE c.id = $1`, id); err != nil {
+	if err := s.get(ctx, &c, courseByID, id); err != nil {
 		return Course{}, fmt.Errorf("get course %d: %w", id, mapErr(err))
 	}
 	return c, nil

@@ -143,7 +143,7 @@ func traineeOverlaps(ctx context.Context, q sqlx.QueryerContext, courseID, train
 // GetEnrolment returns one enrolment with the trainee's name.
 func (s *Store) GetEnrolment(ctx context.Context, id int64) (Enrolment, error) {
 	var e Enrolment
-	if err := s.db.GetContext(ctx, &e, enrolmentSelect+` WHERE e.id = $1`, id); err != nil {
+	if err := s.get(ctx, &e, enrolmentSelect+` WHERE e.id = $1`, id); err != nil {
 		return Enrolment{}, fmt.Errorf("get enrolment %d: %w", id, mapErr(err))
 	}
 	return e, nil

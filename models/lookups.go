@@ -12,30 +12,33 @@ type Choice struct {
 	Extra string `db:"extra" json:"extra,omitempty"`
 }
 
-// Choices returns the options forms offer for crafts, venues, trainers and masters, in Vietnamese order.
-func (s *Store) Choices(ctx context.Context, what string) ([]Choice, error) {
-	var q string
-	switch what {
-	case "crafts":
-		q = `SELECT id, name AS label, '' AS extra FROM crafts ORDER BY name COLLATE "vi-VN-x-icu"`
-	case "venues":
-		q = `SELECT v.id, v.name AS label, coalesce(d.name, '') AS extra FROM venues v
+// choiceQueries are the option lists forms offer, in Vietnamese order.
+var choiceQueries = map[string]string{
+	"crafts": `SELECT id, name AS label, '' AS extra FROM crafts ORDER BY name COLLATE "vi-VN-x-icu"`,
+	"venues": `SELECT v.id, v.name AS label, coalesce(d.name, '') AS extra FROM venues v
 			LEFT JOIN admin_units cm ON cm.code = v.commune_code LEFT JOIN admin_units d ON d.code = cm.parent_code
-			WHERE v.active ORDER BY v.name COLLATE "vi-VN-x-icu"`
-	case "trainers", "masters":
-		kind := what[:len(what)-1]
-		q = `SELECT id, full_name AS label, organisation AS extra FROM instructors WHERE active AND kind = '` + kind + `'
+			WHERE v.active ORDER BY v.name COLLATE "vi-VN-x-icu"`,
+	"trainers":    instructorChoices(`active AND kind = 'trainer'`, "organisation"),
+	"masters":     instructorChoices(`active AND kind = 'master'`, "organisation"),
+	"instructors": instructorChoices(`active`, "kind"),
+	"districts":   `SELECT code::bigint AS id, name AS label, '' AS extra FROM admin_units WHERE level = 'district' AND valid_to IS NULL ORDER BY name COLLATE "vi-VN-x-icu"`,
+}
+
+// instructorChoices sorts people by given name (the last word), then by full name.
+func instructorChoices(where, extra string) string {
+	return `SELECT id, full_name AS label, ` + extra + ` AS extra FROM instructors WHERE ` + where + `
 			ORDER BY split_part(full_name, ' ', array_length(string_to_array(full_name, ' '), 1)) COLLATE "vi-VN-x-icu", full_name COLLATE "vi-VN-x-icu"`
-	case "instructors":
-		q = `SELECT id, full_name AS label, kind AS extra FROM instructors WHERE active
-			ORDER BY split_part(full_name, ' ', array_length(string_to_array(full_name, ' '), 1)) COLLATE "vi-VN-x-icu", full_name COLLATE "vi-VN-x-icu"`
-	case "districts":
-		q = `SELECT code::bigint AS id, name AS label, '' AS extra FROM admin_units WHERE level = 'district' AND valid_to IS NULL ORDER BY name COLLATE "vi-VN-x-icu"`
-	default:
+}
+
+// Choices returns the options forms offer for crafts, venues, trainers, masters, instructors and
+// districts, in Vietnamese order.
+func (s *Store) Choices(ctx context.Context, what string) ([]Choice, error) {
+	q, ok := choiceQueries[what]
+	if !ok {
 		return nil, fmt.Errorf("unknown choice list %q", what)
 	}
 	out := []Choice{}
-	if err := s.db.SelectContext(ctx, &out, q); err != nil {
+	if err := s.sel(ctx, &out, q); err != nil {
 		return nil, fmt.Errorf("choices %s: %w", what, mapErr(err))
 	}
 	return out, nil

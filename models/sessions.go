@@ -52,6 +52,13 @@ func (sess *Session) decode() {
 	sess.CSRF = d.CSRF
 }
 
+// loginSessionQuery reads a cookie session and its user.
+const loginSessionQuery = `
+		SELECT s.id_hash, s.user_id, s.data, s.created_at, s.last_seen, s.expires_at,
+		       u.id AS u_id, u.email AS u_email, u.full_name AS u_full_name, u.role AS u_role, u.disabled_at AS u_disabled_at
+		FROM user_sessions s LEFT JOIN users u ON u.id = s.user_id
+		WHERE s.id_hash = $1`
+
 // GetLoginSession returns the live session behind a cookie value and its user, if any. A session idle for
 // longer than idle, past its absolute expiry, or of a disabled user is ErrNotFound (and is removed).
 func (s *Store) GetLoginSession(ctx context.Context, token string, idle time.Duration) (Session, *User, error) {
@@ -63,13 +70,8 @@ func (s *Store) GetLoginSession(ctx context.Context, token string, idle time.Dur
 		Role     *string    `db:"u_role"`
 		Disabled *time.Time `db:"u_disabled_at"`
 	}
-	const q = `
-		SELECT s.id_hash, s.user_id, s.data, s.created_at, s.last_seen, s.expires_at,
-		       u.id AS u_id, u.email AS u_email, u.full_name AS u_full_name, u.role AS u_role, u.disabled_at AS u_disabled_at
-		FROM user_sessions s LEFT JOIN users u ON u.id = s.user_id
-		WHERE s.id_hash = $1`
 	h := hashToken(token)
-	if err := s.db.GetContext(ctx, &row, q, h); err != nil {
+	if err := s.get(ctx, &row, loginSessionQuery, h); err != nil {
 		return Session{}, nil, mapErr(err)
 	}
 	now := time.Now()
