@@ -36,7 +36,7 @@ func (h *Handler) APIEnrolmentList(c *fiber.Ctx) error {
 // APIEnrolmentCreate handles POST /api/v1/courses/:id/enrolments: 201 with status and waitlist_position,
 // or 409 with the overlapping sessions unless allow_overlap is true.
 func (h *Handler) APIEnrolmentCreate(c *fiber.Ctx) error {
-	course, _, err := h.courseAccess(c, models.CourseOwner)
+	courseID, _, err := h.courseRole(c, models.CourseOwner)
 	if err != nil {
 		return err
 	}
@@ -57,7 +57,7 @@ func (h *Handler) APIEnrolmentCreate(c *fiber.Ctx) error {
 	if len(errs) > 0 {
 		return errs
 	}
-	e, err := h.store.Enrol(c.UserContext(), actor(c), course.ID, j.TraineeID, models.EnrolOptions{
+	e, err := h.store.Enrol(c.UserContext(), actor(c), courseID, j.TraineeID, models.EnrolOptions{
 		AllowOverlap: j.AllowOverlap, EstablishmentID: j.EstablishmentID, JobTitle: job})
 	var oe *models.OverlapError
 	if errors.As(err, &oe) {
@@ -67,7 +67,7 @@ func (h *Handler) APIEnrolmentCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Location(fmt.Sprintf("/api/v1/courses/%d/enrolments", course.ID))
+	c.Location(fmt.Sprintf("/api/v1/courses/%d/enrolments", courseID))
 	return c.Status(fiber.StatusCreated).JSON(e)
 }
 
