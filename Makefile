@@ -4,7 +4,7 @@ SHELL := /bin/bash
 BIN := bin/khuyencong
 GO ?= go
 
-.PHONY: run test build lint bench deps clean burst
+.PHONY: run test build lint bench drills deps clean burst
 
 build:
 	$(GO) build -o $(BIN) ./cmd/khuyencong
@@ -25,10 +25,18 @@ test:
 	$(GO) vet ./...; \
 	$(GO) test -race -count=1 -timeout 45m ./...
 
-## bench: the benchmarks (BenchmarkReachReport loads ten times the demo data first), against a real PostgreSQL.
+## bench: the Go benchmarks, then every figure of the benchmark issue as one table against its reference
+## (servers, a database of its own at 10× the demo data, wrk and pgbench; see docs/benchmarks.md).
 bench:
+	@scripts/deps.sh
 	@url="$$(scripts/postgres.sh test)"; export TEST_DATABASE_URL="$$url"; \
 	$(GO) test -run='^$$' -bench=. -benchmem ./...
+	@scripts/bench.sh bench
+
+## drills: the fault drills — database outage, pool exhausted by a lock, a crash mid-print, slow
+## clients, oversized bodies — each followed by the invariant checks.
+drills:
+	@scripts/bench.sh drills
 
 lint:
 	gofmt -l . ; $(GO) vet ./...

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages whose programs the tests run (PDF text extraction, …) when they are
-# missing. Each line below is "program package". Needs root or sudo only when something is missing.
+# Installs the Debian packages whose programs the tests and the benchmark run (PDF text extraction,
+# wrk, pgbench…) when they are missing. Each line below is "program package". Needs root or sudo only when something is missing.
 set -euo pipefail
 needed=(
   "pdftotext poppler-utils"
@@ -11,6 +11,8 @@ needed=(
   "soffice libreoffice-calc-nogui"
   "node nodejs"
   "npm npm"
+  "wrk wrk"
+  "pgbench postgresql-client"
 )
 # Chromium's default fonts lack some Vietnamese letters.
 [ -d /usr/share/fonts/truetype/noto ] || missing_fonts=fonts-noto-core

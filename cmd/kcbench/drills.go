@@ -1,0 +1,5 @@
+package main
+
+import "context"
+
+func drills(ctx context.Context, e *env, only map[string]bool) error { return nil }

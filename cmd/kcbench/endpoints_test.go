@@ -1,0 +1,46 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// Every endpoint's pgbench script is built from the store's own statements, each with as many
+// arguments as it has parameters: a statement renamed or changed in models fails here, not in a bench.
+func TestPgbenchScriptsUseTheStoresStatements(t *testing.T) {
+	for _, ep := range endpoints(idRange{1, 66, 10}, idRange{63, 64, 10}) {
+		s, err := ep.pgbenchScript("token", "session")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(s, "$") || strings.Count(s, ";\n") != len(ep.stmts) {
+			t.Fatalf("%s: script\n%s", ep.key, s)
+		}
+		if ep.ids != nil && !strings.Contains(s, "\\set id :b + 1000000 * :k") {
+			t.Fatalf("%s: ids not drawn like wrk's: %s", ep.key, s)
+		}
+	}
+}
+
+func TestParseWrk(t *testing.T) {
+	out := `Running 3s test @ http://127.0.0.1:8080
+  2 threads and 64 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     5.12ms    2.01ms  40.00ms   80.00%
+    Req/Sec     6.30k   400.00     7.00k    70.00%
+  Latency Distribution
+     50%    4.80ms
+     75%    6.00ms
+     90%    7.50ms
+     99%   12.34ms
+  37800 requests in 3.00s, 20.00MB read
+  Non-2xx or 3xx responses: 3
+Requests/sec:  12600.50
+Transfer/sec:      6.67MB
+`
+	r, err := parseWrk(out)
+	if err != nil || r.RPS != 12600.5 || r.P99 != 12340*time.Microsecond || r.Requests != 37800 || r.Bad != 3 {
+		t.Fatalf("%+v %v", r, err)
+	}
+}
