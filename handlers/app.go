@@ -54,6 +54,7 @@ type Handler struct {
 	log     *slog.Logger
 	access  map[string]Access
 	openapi []byte
+	pages   *template.Template // every page and the layout, parsed at start (see renderPage)
 }
 
 // New returns a handler; zero config fields get sensible defaults.
@@ -110,6 +111,7 @@ func NewApp(h *Handler) (*fiber.App, error) {
 	if err != nil {
 		return nil, err
 	}
+	h.pages = views.Templates
 	if h.openapi, err = buildOpenAPI(); err != nil {
 		return nil, fmt.Errorf("openapi: %w", err)
 	}
@@ -123,8 +125,6 @@ func NewApp(h *Handler) (*fiber.App, error) {
 		ReadBufferSize:          16 << 10,
 		DisableStartupMessage:   true,
 		ErrorHandler:            h.handleError,
-		Views:                   views,
-		PassLocalsToViews:       false,
 		EnableTrustedProxyCheck: len(h.cfg.TrustedProxies) > 0,
 		TrustedProxies:          h.cfg.TrustedProxies,
 		ProxyHeader:             proxyHeader(h.cfg.TrustedProxies),
@@ -211,6 +211,7 @@ type Page struct {
 	User      *models.User
 	CSRF      string
 	Data      any
+	Content   template.HTML // the page, rendered, for the layout
 }
 
 // form is the data of a page with a form: the values typed, field errors (message keys) and a
@@ -240,7 +241,7 @@ func (h *Handler) render(c *fiber.Ctx, status int, name, title string, data any)
 		p.CSRF = sess.CSRF
 	}
 	c.Status(status)
-	return c.Render(name, p, "layouts/main")
+	return h.renderPage(c, name, &p)
 }
 
 func requestID(c *fiber.Ctx) string {

@@ -28,11 +28,16 @@ type Store struct {
 	secret []byte // derives certificate verification tokens; see CertificateToken
 	stmts  *stmtCache
 	enrols *enrolQueues
+	gate   chan struct{} // see admit; nil when the pool is unbounded
 }
 
-// NewStore returns a store over db.
+// NewStore returns a store over db. Set the pool's bounds (as Open does) before.
 func NewStore(db *sqlx.DB) *Store {
-	return &Store{db: db, stmts: &stmtCache{stmts: map[string]*sqlx.Stmt{}}, enrols: &enrolQueues{byCourse: map[int64]*enrolQueue{}}}
+	s := &Store{db: db, stmts: &stmtCache{stmts: map[string]*sqlx.Stmt{}}, enrols: &enrolQueues{byCourse: map[int64]*enrolQueue{}}}
+	if n := db.Stats().MaxOpenConnections; n > 0 {
+		s.gate = make(chan struct{}, n)
+	}
+	return s
 }
 
 // DB returns the underlying pool, for wiring and tests.

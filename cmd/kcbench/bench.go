@@ -11,7 +11,7 @@ import (
 	"khuyencong/internal/invariants"
 )
 
-// benchConfig is how long and how often the bench measures.
+// benchConfig is how long and how often the bench measures, and what.
 type benchConfig struct {
 	Runs     int
 	Duration time.Duration // of each wrk and pgbench run
@@ -20,7 +20,12 @@ type benchConfig struct {
 	Factor   int           // copies of the demo data
 	Burst    int           // enrolments per burst
 	Seats    int
+	DBConns  string          // DB_MAX_CONNS for the servers ("" for the app's default)
+	Figures  map[string]bool // pages, burst, certificates, reach; nil for all
+	Pages    map[string]bool // endpoint keys; nil for all
 }
+
+func (cfg benchConfig) wants(figure string) bool { return cfg.Figures == nil || cfg.Figures[figure] }
 
 // bench runs every figure of the issue and returns the table's rows.
 func bench(ctx context.Context, e *env, cfg benchConfig) ([]row, error) {
@@ -29,15 +34,15 @@ func bench(ctx context.Context, e *env, cfg benchConfig) ([]row, error) {
 		return nil, err
 	}
 	e.log("%s", msg)
-	pg, err := e.pgbench()
+	opts := serverOpts{}
+	if cfg.DBConns != "" {
+		opts["DB_MAX_CONNS"] = cfg.DBConns
+	}
+	s1, err := e.startServer(ctx, "serve-1", opts)
 	if err != nil {
 		return nil, err
 	}
-	s1, err := e.startServer(ctx, "serve-1", nil)
-	if err != nil {
-		return nil, err
-	}
-	s2, err := e.startServer(ctx, "serve-2", nil)
+	s2, err := e.startServer(ctx, "serve-2", opts)
 	if err != nil {
 		return nil, err
 	}
@@ -49,28 +54,87 @@ func bench(ctx context.Context, e *env, cfg benchConfig) ([]row, error) {
 	if err != nil {
 		return nil, err
 	}
+	var rows []row
+	if cfg.wants("pages") { // figures 1 and 2
+		pr, err := e.pageFigures(ctx, cfg, s1.base, token, cookie)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, pr...)
+	}
+	if cfg.wants("burst") { // figure 3: the enrolment burst over two servers
+		br, err := e.burstRuns(ctx, cfg, []string{s1.base, s2.base}, token)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, br...)
+	}
+	if cfg.wants("certificates") { // figure 4
+		cr, err := e.certificateFigures(ctx, cfg, s1.base, token)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, cr...)
+	}
+	if cfg.wants("reach") { // figure 5
+		rr, err := e.reachFigure(ctx, cfg)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, rr)
+	}
+	if cfg.wants("certificates") { // the plan check needs an issued certificate
+		pr, err := e.planCheck(ctx, token, cookieValue(cookie, "kc_session"))
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, pr)
+	}
+	vs, err := invariants.Check(ctx, e.db.DB)
+	if err != nil {
+		return nil, err
+	}
+	rows = append(rows, row{Figure: "invariants after the whole run", Value: series{float64(len(vs))}, Unit: "broken",
+		Target: "0", Met: len(vs) == 0, Note: fmt.Sprint(vs)})
+
+	// Figure 6: memory, through the whole run.
+	peak := float64(e.peakRSS()) / (1 << 20)
+	rows = append(rows, row{Figure: "server memory (peak VmRSS of any server, whole run)", Value: series{peak}, Unit: "MB",
+		Target: "< 150 MB", Met: peak < 150})
+	return rows, nil
+}
+
+// pageFigures measures each page and answer with wrk against pgbench running its handler's
+// statements, in turn within each run, so that each ratio compares two measurements taken moments apart.
+func (e *env) pageFigures(ctx context.Context, cfg benchConfig, base, token, cookie string) ([]row, error) {
+	pg, err := e.pgbench()
+	if err != nil {
+		return nil, err
+	}
 	all, public, err := e.idRanges(ctx, cfg.Factor)
 	if err != nil {
 		return nil, err
 	}
-	var rows []row
-
-	// Figures 1 and 2: pages and answers against the database's ceiling for the same statements.
-	eps := endpoints(all, public)
+	var eps []endpoint
+	for _, ep := range endpoints(all, public) {
+		if cfg.Pages == nil || cfg.Pages[ep.key] {
+			eps = append(eps, ep)
+		}
+	}
 	type acc struct{ rps, tps, ratio, p99 series }
 	accs := make([]acc, len(eps))
 	session := cookieValue(cookie, "kc_session")
 	for _, ep := range eps { // warm-up: prepared statements, pool, page caches
-		if _, err := runWrk(ctx, e.tmp, s1.base, ep.wrkLua(), ep.headers(token, cookie), cfg.Conns, time.Second); err != nil {
+		if _, err := runWrk(ctx, e.tmp, base, ep.wrkLua(), ep.headers(token, cookie), cfg.Conns, time.Second); err != nil {
 			return nil, err
 		}
-		if err := checkOnce(s1.base, ep, token, cookie, all); err != nil {
+		if err := checkOnce(base, ep, token, cookie); err != nil {
 			return nil, err
 		}
 	}
 	for run := 0; run < cfg.Runs; run++ {
 		for i, ep := range eps {
-			w, err := runWrk(ctx, e.tmp, s1.base, ep.wrkLua(), ep.headers(token, cookie), cfg.Conns, cfg.Duration)
+			w, err := runWrk(ctx, e.tmp, base, ep.wrkLua(), ep.headers(token, cookie), cfg.Conns, cfg.Duration)
 			if err != nil {
 				return nil, err
 			}
@@ -91,52 +155,14 @@ func bench(ctx context.Context, e *env, cfg benchConfig) ([]row, error) {
 			e.log("run %d %-15s %7.0f req/s (p99 %5.1f ms) vs pgbench %7.0f tps: %.2f", run+1, ep.key, w.RPS, float64(w.P99)/1e6, tps, w.RPS/tps)
 		}
 	}
+	var rows []row
 	for i, ep := range eps {
 		a := accs[i]
 		rows = append(rows,
 			row{Figure: ep.label, Value: a.rps, Unit: "req/s", Ref: a.tps, RefLbl: "tps", Ratio: a.ratio,
 				Target: "≥ 0.60 of pgbench", Met: a.ratio.median() >= 0.60},
-			row{Figure: ep.label + " p99", Value: a.p99, Unit: "ms", Target: "< 50 ms", Met: a.p99.median() < 50})
+			row{Figure: fmt.Sprintf("%s p99 at %d connections", ep.label, cfg.Conns), Value: a.p99, Unit: "ms", Target: "< 50 ms", Met: a.p99.median() < 50})
 	}
-
-	// Figure 3: the enrolment burst over two servers.
-	br, err := e.burstRuns(ctx, cfg, []string{s1.base, s2.base}, token)
-	if err != nil {
-		return nil, err
-	}
-	rows = append(rows, br...)
-
-	// Figure 4: certificates.
-	cr, err := e.certificateFigures(ctx, cfg, s1.base, token)
-	if err != nil {
-		return nil, err
-	}
-	rows = append(rows, cr...)
-
-	// Figure 5: the reach report.
-	rr, err := e.reachFigure(ctx, cfg)
-	if err != nil {
-		return nil, err
-	}
-	rows = append(rows, rr)
-
-	pr, err := e.planCheck(ctx, token, session)
-	if err != nil {
-		return nil, err
-	}
-	rows = append(rows, pr)
-
-	vs, err := invariants.Check(ctx, e.db.DB)
-	if err != nil {
-		return nil, err
-	}
-	rows = append(rows, row{Figure: "invariants after the whole run", Value: series{float64(len(vs))}, Unit: "broken",
-		Target: "0", Met: len(vs) == 0, Note: fmt.Sprint(vs)})
-
-	// Figure 6: memory, through the whole run.
-	peak := float64(e.peakRSS()) / (1 << 20)
-	rows = append(rows, row{Figure: "server memory (peak VmRSS of any server, whole run)", Value: series{peak}, Unit: "MB",
-		Target: "< 150 MB", Met: peak < 150})
 	return rows, nil
 }
 
@@ -152,7 +178,7 @@ func (ep endpoint) headers(token, cookie string) []string {
 
 // checkOnce asks for an endpoint once and insists on a 200 with a body: a bench of error pages
 // would measure nothing.
-func checkOnce(base string, ep endpoint, token, cookie string, all idRange) error {
+func checkOnce(base string, ep endpoint, token, cookie string) error {
 	path := ep.path
 	if ep.ids != nil {
 		path = fmt.Sprintf(ep.path, ep.ids.hi+copyOffset*(ep.ids.copies-1))

@@ -47,11 +47,15 @@ func run(args []string) error {
 	fs.IntVar(&cfg.Burst, "burst", 2000, "enrolments in one burst")
 	fs.IntVar(&cfg.Seats, "seats", 30, "seats of the burst's class")
 	out := fs.String("out", "", "also write the table to this file")
+	fs.StringVar(&cfg.DBConns, "db-conns", "", "DB_MAX_CONNS of the servers (default: the app's own)")
+	figures := fs.String("figures", "", "bench: comma-separated figures to run: pages, burst, certificates, reach (default all)")
+	pages := fs.String("pages", "", "bench: comma-separated pages to measure: schedule_api, class_page, catalogue_api, catalogue_page, course_page")
 	only := fs.String("only", "", "drills: comma-separated names to run (default all)")
 	keep := fs.Bool("keep", false, "keep the database at the end (its name is printed)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
+	cfg.Figures, cfg.Pages = splitNames(*figures), splitNames(*pages)
 	if *admin == "" {
 		return errors.New("no PostgreSQL: set KCBENCH_ADMIN_URL or TEST_DATABASE_URL, or run scripts/bench.sh")
 	}
