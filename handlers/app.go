@@ -19,7 +19,6 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/helmet"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
-	"github.com/gofiber/template/html/v2"
 
 	"khuyencong/internal/vi"
 	"khuyencong/models"
@@ -54,7 +53,7 @@ type Handler struct {
 	log     *slog.Logger
 	access  map[string]Access
 	openapi []byte
-	pages   *template.Template // every page and the layout, parsed at start (see renderPage)
+	pages   map[string]*template.Template // every page and the layout, parsed at start, by language (see loadPages)
 }
 
 // New returns a handler; zero config fields get sensible defaults.
@@ -107,11 +106,10 @@ func (h *Handler) RouteAccess() map[string]Access {
 // NewApp returns the fully configured Fiber app: config, middleware, error handler, views and routes.
 // Tests build the very same app.
 func NewApp(h *Handler) (*fiber.App, error) {
-	views, err := newViews()
-	if err != nil {
+	var err error
+	if h.pages, err = loadPages(); err != nil {
 		return nil, err
 	}
-	h.pages = views.Templates
 	if h.openapi, err = buildOpenAPI(); err != nil {
 		return nil, fmt.Errorf("openapi: %w", err)
 	}
@@ -157,10 +155,9 @@ func proxyHeader(trusted []string) string {
 	return ""
 }
 
-// newViews parses every template now, so that a broken template stops the start instead of a page.
-func newViews() (*html.Engine, error) {
-	engine := html.NewFileSystem(http.FS(templates.FS), ".html")
-	engine.AddFuncMap(template.FuncMap{
+// templateFuncs are the functions every template may call.
+func templateFuncs() template.FuncMap {
+	return template.FuncMap{
 		"t":        T,
 		"num":      func(n int64) string { return vi.Int(n) },
 		"money":    func(n int64) string { return vi.Money(n) },
@@ -179,10 +176,11 @@ func newViews() (*html.Engine, error) {
 			}
 			return *p
 		},
-		"idstr": idString,
-		"pct1":  func(p float64) string { return strings.Replace(strconv.FormatFloat(p, 'f', 1, 64), ".", ",", 1) + "%" },
-		"list":  func(v ...string) []string { return v },
-		"int64": func(n int) int64 { return int64(n) },
+		"idstr":   idString,
+		"pct1":    func(p float64) string { return strings.Replace(strconv.FormatFloat(p, 'f', 1, 64), ".", ",", 1) + "%" },
+		"list":    func(v ...string) []string { return v },
+		"int64":   func(n int) int64 { return int64(n) },
+		"options": options,
 		"dict": func(kv ...any) map[string]any {
 			m := make(map[string]any, len(kv)/2)
 			for i := 0; i+1 < len(kv); i += 2 {
@@ -194,11 +192,7 @@ func newViews() (*html.Engine, error) {
 		"hasRole": func(u *models.User, roles ...string) bool {
 			return u != nil && slices.Contains(roles, u.Role)
 		},
-	})
-	if err := engine.Load(); err != nil {
-		return nil, fmt.Errorf("parse templates: %w", err)
 	}
-	return engine, nil
 }
 
 // Page is the data every HTML page gets: its language, title, the user, the CSRF token for its forms,

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"khuyencong/internal/vi"
 	"khuyencong/models"
 )
 
@@ -87,7 +88,28 @@ func (h *Handler) CatalogueShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.render(c, fiber.StatusOK, "catalogue/show", "cat.title", map[string]any{"Course": course, "Sessions": sessions})
+	return h.render(c, fiber.StatusOK, "catalogue/show", "cat.title", map[string]any{"Course": course, "Sessions": publicRows(Lang(c), sessions)})
+}
+
+// publicRow is a session as the class's public page prints it, formatted here: a template function
+// call per field and row was most of the page's cost.
+type publicRow struct {
+	Day, Time, Place string
+	Cancelled        bool
+}
+
+func publicRows(lang string, sessions []models.PublicSession) []publicRow {
+	out := make([]publicRow, len(sessions))
+	for i, s := range sessions {
+		start := s.StartsAt.In(vi.Zone)
+		place := s.VenueName + " · " + s.InstructorName
+		if s.Topic != "" {
+			place += " · " + s.Topic
+		}
+		out[i] = publicRow{Day: T(lang, "weekday."+strconv.Itoa(int(start.Weekday()))) + " " + vi.Date(start),
+			Time: start.Format("15:04") + "–" + s.EndsAt.In(vi.Zone).Format("15:04"), Place: place, Cancelled: s.Status == "cancelled"}
+	}
+	return out
 }
 
 // APICatalogueList handles GET /api/v1/catalogue.
