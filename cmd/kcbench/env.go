@@ -135,7 +135,6 @@ func (e *env) startServer(ctx context.Context, name string, opts serverOpts) (*s
 		"BASE_URL":          s.base,
 		"FILES_DIR":         s.filesD,
 		"CERT_TOKEN_SECRET": e.secret,
-		"LOG_LEVEL":         "warn",
 	}
 	for k, v := range opts {
 		vars[k] = v

@@ -60,7 +60,7 @@ func fmtNum(v float64, unit string) string {
 	case unit == "ms" && v < 10:
 		return fmt.Sprintf("%.2f", v)
 	case unit == "ratio":
-		return fmt.Sprintf("%.2f", v)
+		return fmt.Sprintf("%.3f", v)
 	case v >= 100:
 		return fmt.Sprintf("%.0f", v)
 	default:
