@@ -149,13 +149,13 @@ func drillLock(ctx context.Context, e *env) ([]check, error) {
 
 	atDeadline := 0
 	for _, a := range blocked {
-		if a.status == http.StatusServiceUnavailable && a.retryAfter != "" && a.took >= timeout-100*time.Millisecond && a.took < timeout+600*time.Millisecond {
+		if a.status == http.StatusServiceUnavailable && a.retryAfter != "" && a.took >= timeout-100*time.Millisecond && a.took < timeout+time.Second {
 			atDeadline++
 		}
 	}
 	othersOK := 0
 	for _, a := range others {
-		if a.err == nil && (a.status == http.StatusOK || a.status == http.StatusServiceUnavailable) && a.took < timeout+600*time.Millisecond {
+		if a.err == nil && (a.status == http.StatusOK || a.status == http.StatusServiceUnavailable) && a.took < timeout+time.Second {
 			othersOK++
 		}
 	}
