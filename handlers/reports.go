@@ -175,7 +175,7 @@ func (h *Handler) renderReport(c *fiber.Ctx, status int, name, title string, pri
 	}
 	p := Page{Lang: Lang(c), Title: T(Lang(c), title), Path: c.Path(), RequestID: requestID(c), User: currentUser(c), Data: data}
 	c.Status(status)
-	return c.Render(name, p, "layouts/report_print")
+	return h.renderIn(c, "layouts/report_print", name, &p)
 }
 
 // ReachReport handles GET /reports/reach: the report, its charts, and its form.

@@ -63,6 +63,11 @@ var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // renderPage writes page name inside the main layout as the response body.
 func (h *Handler) renderPage(c *fiber.Ctx, name string, p *Page) error {
+	return h.renderIn(c, "layouts/main", name, p)
+}
+
+// renderIn writes page name inside the given layout as the response body.
+func (h *Handler) renderIn(c *fiber.Ctx, layout, name string, p *Page) error {
 	set := h.pages[p.Lang]
 	if set == nil {
 		set = h.pages[LangVI]
@@ -75,7 +80,7 @@ func (h *Handler) renderPage(c *fiber.Ctx, name string, p *Page) error {
 	}
 	p.Content = template.HTML(buf.String()) // #nosec G203 -- the output of an html/template, escaped as it was rendered
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return set.ExecuteTemplate(c.Response().BodyWriter(), "layouts/main", p)
+	return set.ExecuteTemplate(c.Response().BodyWriter(), layout, p)
 }
 
 // options renders a list of choices as <option> elements, the one whose id is selected (as text)
