@@ -1,5 +1,7 @@
 package models
 
+import "fmt"
+
 // The statements of the hottest pages and answers, named, so that the benchmark harness can run the
 // very statements the store sends through pgbench (the database's own ceiling for a page), and a
 // test can check that their plans use indexes.
@@ -18,7 +20,9 @@ const (
 //	$2 user), course_exists ($1 id), sessions ($1 course), course_staff ($1 course), choices_<list>,
 //	catalogue_count, catalogue_page ($1 today, $2 page size, $3 offset), catalogue_course ($1 id),
 //	public_sessions ($1 course), certificate_by_serial ($1 serial), certificate_pdf ($1 id),
-//	reach ($1 from, $2 to), enrol_batch ($1 course, $2 items).
+//	reach ($1 from, $2 to, $3 activity kinds, '{}' for all), rate_hit ($1 key, $2 window in seconds),
+//	trainee_by_link ($1 token hash), trainee_name, trainee_classes ($1 trainee, $2 now),
+//	trainee_sessions, trainee_certificates, trainee_link_status ($1 trainee), enrol_batch ($1 course, $2 items).
 func HotQueries() map[string]string {
 	countQ, pageQ, _ := catalogueQueries(CatalogueFilter{})
 	q := map[string]string{
@@ -35,7 +39,14 @@ func HotQueries() map[string]string {
 		"public_sessions":       publicSessionsQuery,
 		"certificate_by_serial": certBySerialQuery,
 		"certificate_pdf":       certPDFQuery,
-		"reach":                 reachQuery,
+		"reach":                 fmt.Sprintf(reachQuery, reachEvents),
+		"rate_hit":              rateHitQuery,
+		"trainee_by_link":       traineeByLinkQuery,
+		"trainee_name":          traineeNameQuery,
+		"trainee_classes":       traineeClassesQuery,
+		"trainee_sessions":      traineeSessionsQuery,
+		"trainee_certificates":  traineeCertificatesQuery,
+		"trainee_link_status":   traineeLinkStatusQuery,
 		"enrol_batch":           enrolBatchQuery,
 	}
 	for name, text := range choiceQueries {

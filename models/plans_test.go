@@ -40,7 +40,9 @@ func TestHotQueriesUseIndexes(t *testing.T) {
 		"user_by_token": {hash}, "login_session": {hash}, "course": {course}, "course_as": {course, 1}, "course_exists": {course},
 		"sessions": {course}, "course_staff": {course}, "catalogue_count": nil, "catalogue_page": {day(2026), 25, 0},
 		"catalogue_course": {course}, "public_sessions": {course}, "certificate_by_serial": {serial}, "certificate_pdf": {1},
-		"reach": {day(2012), day(2022)},
+		"reach": {day(2012), day(2022), "{}"}, "rate_hit": {"lookup:ip:127.0.0.1", 60}, "trainee_by_link": {hash},
+		"trainee_name": {1}, "trainee_classes": {1, day(2026)}, "trainee_sessions": {1}, "trainee_certificates": {1},
+		"trainee_link_status": {1},
 	}
 	hot := models.HotQueries()
 	for name, q := range hot {

@@ -102,3 +102,37 @@ func (s *Store) sel(ctx context.Context, dest any, q string, args ...any) error 
 	}
 	return st.SelectContext(ctx, dest, args...)
 }
+
+// inTxStmt returns the store's prepared statement for q bound to tx (database/sql reuses the
+// statement already prepared on the transaction's connection), or nil when the cache is full.
+func (s *Store) inTxStmt(ctx context.Context, tx *sqlx.Tx, q string) (*sqlx.Stmt, error) {
+	st, ok, err := s.prepared(ctx, q)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return tx.StmtxContext(ctx, st), nil
+}
+
+// txGet is get inside a transaction: prepared, without a turn of its own (the transaction took one).
+func (s *Store) txGet(ctx context.Context, tx *sqlx.Tx, dest any, q string, args ...any) error {
+	st, err := s.inTxStmt(ctx, tx, q)
+	if err != nil {
+		return err
+	}
+	if st == nil {
+		return tx.GetContext(ctx, dest, q, args...)
+	}
+	return st.GetContext(ctx, dest, args...)
+}
+
+// txSel is sel inside a transaction.
+func (s *Store) txSel(ctx context.Context, tx *sqlx.Tx, dest any, q string, args ...any) error {
+	st, err := s.inTxStmt(ctx, tx, q)
+	if err != nil {
+		return err
+	}
+	if st == nil {
+		return tx.SelectContext(ctx, dest, q, args...)
+	}
+	return st.SelectContext(ctx, dest, args...)
+}

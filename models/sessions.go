@@ -120,16 +120,17 @@ func (s *Store) Hit(ctx context.Context, key string, window time.Duration) (int,
 		Hits  int       `db:"hits"`
 		Start time.Time `db:"window_start"`
 	}
-	const q = `
-		INSERT INTO rate_limits (key, window_start, hits)
-		VALUES ($1, to_timestamp(floor(extract(epoch FROM clock_timestamp()) / $2) * $2), 1)
-		ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limits.hits + 1
-		RETURNING hits, window_start`
-	if err := s.db.GetContext(ctx, &r, q, key, window.Seconds()); err != nil {
+	if err := s.get(ctx, &r, rateHitQuery, key, window.Seconds()); err != nil {
 		return 0, time.Time{}, fmt.Errorf("rate limit: %w", mapErr(err))
 	}
 	return r.Hits, r.Start.Add(window), nil
 }
+
+const rateHitQuery = `
+		INSERT INTO rate_limits (key, window_start, hits)
+		VALUES ($1, to_timestamp(floor(extract(epoch FROM clock_timestamp()) / $2) * $2), 1)
+		ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limits.hits + 1
+		RETURNING hits, window_start`
 
 // Hits returns the count of key in the current window without adding to it.
 func (s *Store) Hits(ctx context.Context, key string, window time.Duration) (int, time.Time, error) {

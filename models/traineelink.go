@@ -68,7 +68,7 @@ func (s *Store) SetTraineeLinks(ctx context.Context, a Actor, links []TraineeLin
 // hashed and looked up whatever it looks like, so a malformed token costs the same as a wrong one.
 func (s *Store) TraineeByLink(ctx context.Context, token string) (int64, error) {
 	var id int64
-	if err := s.db.GetContext(ctx, &id, `SELECT id FROM trainees WHERE link_token_hash = $1`, hashToken(token)); err != nil {
+	if err := s.get(ctx, &id, traineeByLinkQuery, hashToken(token)); err != nil {
 		return 0, fmt.Errorf("trainee by link: %w", mapErr(err))
 	}
 	return id, nil
@@ -80,14 +80,19 @@ type LinkStatus struct {
 	MadeAt *time.Time `db:"made_at" json:"link_made_at"`
 }
 
-// TraineeLinkStatus tells staff whether the trainee has a link, and when it was made (from the audit log).
-func (s *Store) TraineeLinkStatus(ctx context.Context, traineeID int64) (LinkStatus, error) {
-	var st LinkStatus
-	const q = `
+const (
+	traineeByLinkQuery     = `SELECT id FROM trainees WHERE link_token_hash = $1`
+	traineeNameQuery       = `SELECT full_name FROM trainees WHERE id = $1`
+	traineeLinkStatusQuery = `
 		SELECT t.link_token_hash IS NOT NULL AS has,
 		       (SELECT max(at) FROM audit_log WHERE entity = 'trainees' AND entity_id = t.id::text AND action = 'trainee.link_rotate') AS made_at
 		FROM trainees t WHERE t.id = $1`
-	if err := s.db.GetContext(ctx, &st, q, traineeID); err != nil {
+)
+
+// TraineeLinkStatus tells staff whether the trainee has a link, and when it was made (from the audit log).
+func (s *Store) TraineeLinkStatus(ctx context.Context, traineeID int64) (LinkStatus, error) {
+	var st LinkStatus
+	if err := s.get(ctx, &st, traineeLinkStatusQuery, traineeID); err != nil {
 		return st, fmt.Errorf("link of trainee %d: %w", traineeID, mapErr(err))
 	}
 	return st, nil
@@ -267,12 +272,17 @@ const traineeCertificatesQuery = `
 // sessions have been held. The reads share one read-only snapshot, so the counts agree with the list.
 func (s *Store) GetTraineeSchedule(ctx context.Context, traineeID int64, now time.Time) (TraineeSchedule, error) {
 	out := TraineeSchedule{TraineeID: traineeID, Classes: []TraineeClass{}, Sessions: []TraineeSession{}, Certificates: []TraineeCertificate{}}
+	release, err := s.admit(ctx)
+	if err != nil {
+		return out, fmt.Errorf("schedule of trainee %d: %w", traineeID, mapErr(err))
+	}
+	defer release()
 	tx, err := s.db.BeginTxx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 	if err != nil {
 		return out, fmt.Errorf("schedule of trainee %d: %w", traineeID, mapErr(err))
 	}
 	defer func() { _ = tx.Rollback() }()
-	if err := tx.GetContext(ctx, &out.FullName, `SELECT full_name FROM trainees WHERE id = $1`, traineeID); err != nil {
+	if err := s.txGet(ctx, tx, &out.FullName, traineeNameQuery, traineeID); err != nil {
 		return out, fmt.Errorf("schedule of trainee %d: %w", traineeID, mapErr(err))
 	}
 	steps := []struct {
@@ -285,7 +295,7 @@ func (s *Store) GetTraineeSchedule(ctx context.Context, traineeID int64, now tim
 		{&out.Certificates, traineeCertificatesQuery, []any{traineeID}},
 	}
 	for _, st := range steps {
-		if err := tx.SelectContext(ctx, st.dest, st.q, st.args...); err != nil {
+		if err := s.txSel(ctx, tx, st.dest, st.q, st.args...); err != nil {
 			return out, fmt.Errorf("schedule of trainee %d: %w", traineeID, mapErr(err))
 		}
 	}

@@ -34,7 +34,10 @@ func bench(ctx context.Context, e *env, cfg benchConfig) ([]row, error) {
 		return nil, err
 	}
 	e.log("%s", msg)
-	opts := serverOpts{}
+	// The trainee page counts every request against the public look-up limit of its address, and
+	// wrk comes from one address: the counter is still written per request (as pgbench does), but
+	// the limit is out of the way.
+	opts := serverOpts{"LOOKUP_LIMIT": "1000000000"}
 	if cfg.DBConns != "" {
 		opts["DB_MAX_CONNS"] = cfg.DBConns
 	}
@@ -111,12 +114,15 @@ func (e *env) pageFigures(ctx context.Context, cfg benchConfig, base, token, coo
 	if err != nil {
 		return nil, err
 	}
-	all, public, err := e.idRanges(ctx, cfg.Factor)
+	ranges, err := e.idRanges(ctx, cfg.Factor)
 	if err != nil {
 		return nil, err
 	}
+	if err := e.traineeLinks(ctx); err != nil {
+		return nil, err
+	}
 	var eps []endpoint
-	for _, ep := range endpoints(all, public) {
+	for _, ep := range endpoints(ranges) {
 		if cfg.Pages == nil || cfg.Pages[ep.key] {
 			eps = append(eps, ep)
 		}
@@ -219,25 +225,35 @@ func cookieValue(header, name string) string {
 	return ""
 }
 
-// idRanges finds the demo's course ids (all of them, and the public ones) and checks that each set
-// is one unbroken range, so that wrk and pgbench can draw from it alike.
-func (e *env) idRanges(ctx context.Context, copies int) (all, public idRange, err error) {
-	get := func(where string) (idRange, error) {
+// idRanges finds the demo's course ids (all of them, and the public ones) and trainee ids, and checks
+// that each set is one unbroken range, so that wrk and pgbench can draw from it alike.
+func (e *env) idRanges(ctx context.Context, copies int) (r idRanges, err error) {
+	get := func(table, where string) (idRange, error) {
 		var r struct{ Lo, Hi, N int }
-		err := e.db.QueryRowContext(ctx, `SELECT min(id), max(id), count(*) FROM courses WHERE id < $1 AND `+where, copyOffset).Scan(&r.Lo, &r.Hi, &r.N)
+		err := e.db.QueryRowContext(ctx, `SELECT min(id), max(id), count(*) FROM `+table+` WHERE id < $1 AND `+where, copyOffset).Scan(&r.Lo, &r.Hi, &r.N)
 		if err != nil {
 			return idRange{}, err
 		}
 		if r.N != r.Hi-r.Lo+1 {
-			return idRange{}, fmt.Errorf("course ids %d..%d where %s are not one range", r.Lo, r.Hi, where)
+			return idRange{}, fmt.Errorf("%s ids %d..%d where %s are not one range", table, r.Lo, r.Hi, where)
 		}
 		return idRange{lo: r.Lo, hi: r.Hi, copies: copies}, nil
 	}
-	if all, err = get("TRUE"); err != nil {
+	if r.courses, err = get("courses", "TRUE"); err != nil {
 		return
 	}
-	public, err = get("status IN ('approved', 'running')")
+	if r.public, err = get("courses", "status IN ('approved', 'running')"); err != nil {
+		return
+	}
+	r.trainees, err = get("trainees", "TRUE")
 	return
+}
+
+// traineeLinks gives every trainee a personal link whose token is "bench-<id>" (only its SHA-256 is
+// stored, as for a real link), so that wrk and pgbench can both reach any trainee's page.
+func (e *env) traineeLinks(ctx context.Context) error {
+	_, err := e.db.ExecContext(ctx, `UPDATE trainees SET link_token_hash = sha256(convert_to('bench-' || id, 'UTF8'))`)
+	return err
 }
 
 func (e *env) pgbench() (pgbench, error) {

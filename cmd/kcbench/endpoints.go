@@ -17,6 +17,9 @@ import (
 // pgbench's \set draw from the very same set.
 type idRange struct{ lo, hi, copies int }
 
+// idRanges are the id sets the endpoints draw from.
+type idRanges struct{ courses, public, trainees idRange }
+
 // endpoint is one page or API answer measured against the database's own ceiling for it: pgbench
 // running, with prepared statements, the statements its handler sends for one request, in the same
 // order. The statements come from models.HotQueries, so they are the store's own text.
@@ -31,6 +34,7 @@ type endpoint struct {
 
 // stmt is one statement of a handler: a models.HotQueries name and its parameters in pgbench syntax
 // (:id, :limit, :offset) or as placeholders filled in per run ({{token}}, {{session}}, {{today}}).
+// A name starting with "!" is sent as it stands (BEGIN …, ROLLBACK).
 type stmt struct {
 	name string
 	args []string
@@ -39,13 +43,22 @@ type stmt struct {
 func st(name string, args ...string) stmt { return stmt{name, args} }
 
 // endpoints are the pages and answers of figures 1 and 2, with the statements their handlers send
-// (read from the handlers; the bench user is staff, who may see every class). The trainee-schedule
-// API of the issue is not in main yet: the class's sessions (the class page's API) stand in for it,
-// as the issue allows.
-func endpoints(all, public idRange) []endpoint {
+// (read from the handlers; the bench user is staff, who may see every class). The trainee's schedule
+// is read in one read-only snapshot (BEGIN … ROLLBACK); the trainee's page is reached by the link
+// whose token the bench set to "bench-<id>", and counts against the look-up limit of its address.
+func endpoints(r idRanges) []endpoint {
+	all, public, trainees := r.courses, r.public, r.trainees
+	schedule := []stmt{st("!BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"), st("trainee_name", ":id"),
+		st("trainee_classes", ":id", "now()"), st("trainee_sessions", ":id"), st("trainee_certificates", ":id"), st("!ROLLBACK")}
 	choices := []stmt{st("choices_crafts"), st("choices_venues"), st("choices_trainers"), st("choices_masters"), st("choices_instructors")}
 	page := st("catalogue_page", "{{today}}", ":limit", ":offset")
 	return []endpoint{
+		{key: "trainee_api", label: "trainee schedule API GET /api/v1/trainees/{id}/schedule", path: "/api/v1/trainees/%d/schedule",
+			ids: &trainees, auth: "bearer",
+			stmts: append(append([]stmt{st("user_by_token", "{{token}}")}, schedule...), st("trainee_link_status", ":id"))},
+		{key: "trainee_page", label: "trainee page GET /t/{token}", path: "/t/bench-%d", ids: &trainees,
+			stmts: append([]stmt{st("rate_hit", "'lookup:ip:127.0.0.1'", "60"),
+				st("trainee_by_link", "sha256(convert_to('bench-' || :id, 'UTF8'))")}, schedule...)},
 		{key: "schedule_api", label: "schedule API GET /api/v1/courses/{id}/sessions", path: "/api/v1/courses/%d/sessions", ids: &all, auth: "bearer",
 			stmts: []stmt{st("user_by_token", "{{token}}"), st("course", ":id"), st("sessions", ":id")}},
 		{key: "class_page", label: "class page GET /courses/{id}", path: "/courses/%d", ids: &all, auth: "cookie",
@@ -73,6 +86,10 @@ func (ep endpoint) pgbenchScript(token, session string) (string, error) {
 	fill := strings.NewReplacer("{{token}}", byteaHash(token), "{{session}}", byteaHash(session),
 		"{{today}}", "'"+time.Now().Format(time.DateOnly)+"'")
 	for _, s := range ep.stmts {
+		if lit, ok := strings.CutPrefix(s.name, "!"); ok {
+			b.WriteString(lit + ";\n")
+			continue
+		}
 		text, ok := hot[s.name]
 		if !ok {
 			return "", fmt.Errorf("%s: no hot query %q in models", ep.key, s.name)

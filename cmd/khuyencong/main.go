@@ -60,6 +60,8 @@ type config struct {
 	FilesDir       string
 	JobStaleAfter  time.Duration // a running job whose runner has been silent this long is claimed again
 	DebugAddr      string        // loopback address of the profiling endpoints (net/http/pprof); empty: none
+	LookupLimit    int           // public look-ups (trainee links, certificate checks) per client address per window
+	LookupWindow   time.Duration
 }
 
 func loadConfig() (config, error) {
@@ -82,6 +84,12 @@ func loadConfig() (config, error) {
 	c.FilesDir = env("FILES_DIR", "var/files")
 	if c.JobStaleAfter, err = time.ParseDuration(env("JOB_STALE_AFTER", "30s")); err != nil || c.JobStaleAfter <= 0 {
 		return c, errors.New("JOB_STALE_AFTER must be a duration such as 30s")
+	}
+	if c.LookupLimit, err = strconv.Atoi(env("LOOKUP_LIMIT", "60")); err != nil || c.LookupLimit < 1 {
+		return c, errors.New("LOOKUP_LIMIT must be a positive whole number")
+	}
+	if c.LookupWindow, err = time.ParseDuration(env("LOOKUP_WINDOW", "1m")); err != nil || c.LookupWindow < time.Second {
+		return c, errors.New("LOOKUP_WINDOW must be a duration of at least 1s, such as 1m")
 	}
 	if c.DebugAddr = os.Getenv("DEBUG_ADDR"); c.DebugAddr != "" && !loopback(c.DebugAddr) {
 		return c, errors.New("DEBUG_ADDR must be a loopback address such as 127.0.0.1:6060: the profiles are not for the network")
@@ -185,10 +193,12 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		log.Warn("CERT_TOKEN_SECRET is not set: certificate QR tokens use the development secret; set it in production")
 	}
 	h := handlers.New(models.NewStore(db).WithTokenSecret(cfg.TokenSecret), handlers.Config{
-		BaseURL:        cfg.BaseURL,
-		RequestTimeout: cfg.RequestTimeout,
-		TrustedProxies: cfg.TrustedProxies,
-		FilesDir:       cfg.FilesDir,
+		BaseURL:          cfg.BaseURL,
+		RequestTimeout:   cfg.RequestTimeout,
+		TrustedProxies:   cfg.TrustedProxies,
+		FilesDir:         cfg.FilesDir,
+		LookupLimitPerIP: cfg.LookupLimit,
+		LookupWindow:     cfg.LookupWindow,
 	}, log)
 	app, err := handlers.NewApp(h)
 	if err != nil {
