@@ -46,4 +46,4 @@ clean:
 
 ## burst: the enrolment-burst load script (2,000 requests over two servers into a 30-seat class).
 burst:
-	@url="$$(scripts/postgres.sh test)"; $(GO) run ./cmd/kcburst -admin "$$url" -n 2000
+	@scripts/bench.sh burst

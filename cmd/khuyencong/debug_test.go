@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 	"testing"
 )
 
@@ -38,5 +39,25 @@ func TestDebugEndpointsOnlyOnLoopback(t *testing.T) {
 	res.Body.Close()
 	if !strings.HasPrefix(string(b), "goroutine profile: total ") {
 		t.Fatalf("goroutine profile: %.80s", b)
+	}
+}
+
+// The public look-up limit comes from the environment: a centre whose trainees share a carrier's
+// address may raise it; nonsense stops the start.
+func TestLookupLimitFromEnvironment(t *testing.T) {
+	if c, err := loadConfig(); err != nil || c.LookupLimit != 60 || c.LookupWindow != time.Minute {
+		t.Fatalf("defaults: %d %v %v", c.LookupLimit, c.LookupWindow, err)
+	}
+	t.Setenv("LOOKUP_LIMIT", "500")
+	t.Setenv("LOOKUP_WINDOW", "5m")
+	if c, err := loadConfig(); err != nil || c.LookupLimit != 500 || c.LookupWindow != 5*time.Minute {
+		t.Fatalf("set: %d %v %v", c.LookupLimit, c.LookupWindow, err)
+	}
+	for _, bad := range [][2]string{{"0", "1m"}, {"x", "1m"}, {"10", "10ms"}, {"10", "soon"}} {
+		t.Setenv("LOOKUP_LIMIT", bad[0])
+		t.Setenv("LOOKUP_WINDOW", bad[1])
+		if _, err := loadConfig(); err == nil || !strings.Contains(err.Error(), "LOOKUP_") {
+			t.Errorf("%v accepted: %v", bad, err)
+		}
 	}
 }
