@@ -5,8 +5,8 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"time"
 	"testing"
+	"time"
 )
 
 func TestDebugEndpointsOnlyOnLoopback(t *testing.T) {
