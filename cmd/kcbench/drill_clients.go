@@ -1,10 +1,15 @@
 package main
 
 import (
+	"archive/zip"
 	"bufio"
+	"bytes"
+	"compress/flate"
 	"context"
 	"fmt"
+	"hash/crc32"
 	"io"
+	"mime/multipart"
 	"net"
 	"net/http"
 	"strings"
@@ -105,7 +110,8 @@ func closedByPeer(c net.Conn, d time.Duration) bool {
 }
 
 // drillBodies: a 20 MB body is refused with 413 before it is read, with or without its length
-// announced. The .xlsx zip bomb half waits for the import endpoint (POST /courses/{id}/import).
+// announced; an .xlsx zip bomb sent to the import (POST /api/v1/courses/{id}/import) is refused
+// before it is unpacked, and nothing of it is written.
 func drillBodies(ctx context.Context, e *env) ([]check, error) {
 	srv, err := e.startServer(ctx, "bodies", nil)
 	if err != nil {
@@ -131,12 +137,100 @@ func drillBodies(ctx context.Context, e *env) ([]check, error) {
 			fmt.Sprintf("%d after %s, %.1f MB sent", status, ms(took), float64(sent)/(1<<20)),
 			status == http.StatusRequestEntityTooLarge && took < limit && (chunked || sent < 10<<20)})
 	}
+	bomb, err := zipBomb(1 << 30)
+	if err != nil {
+		return nil, err
+	}
+	course, err := e.openClass(ctx, &fixtureSlot{next: 400}, 30)
+	if err != nil {
+		return nil, err
+	}
+	status, took, err := upload(ctx, srv.base, token, course, "danh-sach.xlsx", bomb)
+	if err != nil {
+		return nil, err
+	}
+	var written int
+	if err := e.db.GetContext(ctx, &written, `SELECT (SELECT count(*) FROM enrolments WHERE course_id = $1) +
+		(SELECT count(*) FROM enrolment_imports WHERE course_id = $1)`, course); err != nil {
+		return nil, err
+	}
 	rss := float64(vmRSS(srv.pid())) / (1 << 20)
 	checks = append(checks,
-		check{"bodies", "the server's memory afterwards", fmt.Sprintf("%.0f MB", rss), rss < 150},
-		check{"bodies", "an .xlsx zip bomb is refused before it is unpacked",
-			"skipped: the import endpoint (POST /courses/{id}/import) is not in main yet", true})
+		check{"bodies", fmt.Sprintf("an .xlsx zip bomb (%.1f MB, a sheet of 1 GB unpacked) is refused before it is unpacked", float64(len(bomb))/(1<<20)),
+			fmt.Sprintf("%d after %s; %d rows written", status, ms(took), written),
+			status == http.StatusRequestEntityTooLarge && took < 2*time.Second && written == 0},
+		check{"bodies", "the server's memory afterwards", fmt.Sprintf("%.0f MB", rss), rss < 150})
 	return checks, nil
+}
+
+// zipBomb builds an .xlsx-looking zip whose sheet inflates to n bytes of zeros (n a multiple of
+// 1 MB) without compressing them: one megabyte of zeros deflated and sync-flushed (its blocks end on
+// a byte and refer back only to zeros) is repeated, then closed by a final empty block.
+func zipBomb(n int) ([]byte, error) {
+	var block bytes.Buffer
+	fw, err := flate.NewWriter(&block, flate.BestCompression)
+	if err != nil {
+		return nil, err
+	}
+	zeros := make([]byte, 1<<20)
+	_, _ = fw.Write(zeros)
+	_ = fw.Flush()
+	mb := append([]byte(nil), block.Bytes()...)
+	_ = fw.Close()
+	final := block.Bytes()[len(mb):]
+	reps := n >> 20
+	crc := uint32(0)
+	for range reps {
+		crc = crc32.Update(crc, crc32.IEEETable, zeros)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	ct, err := zw.Create("[Content_Types].xml")
+	if err != nil {
+		return nil, err
+	}
+	_, _ = ct.Write([]byte(`<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
+		`<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>`))
+	w, err := zw.CreateRaw(&zip.FileHeader{Name: "xl/worksheets/sheet1.xml", Method: zip.Deflate, CRC32: crc,
+		CompressedSize64: uint64(reps*len(mb) + len(final)), UncompressedSize64: uint64(reps) << 20})
+	if err != nil {
+		return nil, err
+	}
+	for range reps {
+		_, _ = w.Write(mb)
+	}
+	_, _ = w.Write(final)
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// upload posts a file to a class's import API as multipart form data, and returns the status and
+// how long the answer took.
+func upload(ctx context.Context, base, token string, course int64, name string, file []byte) (int, time.Duration, error) {
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, err := mw.CreateFormFile("file", name)
+	if err != nil {
+		return 0, 0, err
+	}
+	_, _ = fw.Write(file)
+	_ = mw.Close()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, fmt.Sprintf("%s/api/v1/courses/%d/import", base, course), &body)
+	if err != nil {
+		return 0, 0, err
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+token)
+	start := time.Now()
+	resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode, time.Since(start), nil
 }
 
 // bigBody sends a POST with a body of n bytes over a raw connection and returns the status of the
