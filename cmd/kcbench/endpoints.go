@@ -45,7 +45,8 @@ func st(name string, args ...string) stmt { return stmt{name, args} }
 // endpoints are the pages and answers of figures 1 and 2, with the statements their handlers send
 // (read from the handlers; the bench user is staff, who may see every class). The trainee's schedule
 // is read in one read-only snapshot (BEGIN … ROLLBACK); the trainee's page is reached by the link
-// whose token the bench set to "bench-<id>", and counts against the look-up limit of its address.
+// whose token the bench set to "bench-<id>", and counts against the look-up limit of its address
+// (the key is spelt without a colon: pgbench reads ":name" as a variable even inside a string).
 func endpoints(r idRanges) []endpoint {
 	all, public, trainees := r.courses, r.public, r.trainees
 	schedule := []stmt{st("!BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"), st("trainee_name", ":id"),
@@ -57,7 +58,7 @@ func endpoints(r idRanges) []endpoint {
 			ids: &trainees, auth: "bearer",
 			stmts: append(append([]stmt{st("user_by_token", "{{token}}")}, schedule...), st("trainee_link_status", ":id"))},
 		{key: "trainee_page", label: "trainee page GET /t/{token}", path: "/t/bench-%d", ids: &trainees,
-			stmts: append([]stmt{st("rate_hit", "'lookup:ip:127.0.0.1'", "60"),
+			stmts: append([]stmt{st("rate_hit", "concat_ws(chr(58), 'lookup', 'ip', '127.0.0.1')", "60"),
 				st("trainee_by_link", "sha256(convert_to('bench-' || :id, 'UTF8'))")}, schedule...)},
 		{key: "schedule_api", label: "schedule API GET /api/v1/courses/{id}/sessions", path: "/api/v1/courses/%d/sessions", ids: &all, auth: "bearer",
 			stmts: []stmt{st("user_by_token", "{{token}}"), st("course", ":id"), st("sessions", ":id")}},

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -17,11 +18,23 @@ func TestPgbenchScriptsUseTheStoresStatements(t *testing.T) {
 		if strings.Contains(s, "$") || strings.Count(s, ";\n") != len(ep.stmts) {
 			t.Fatalf("%s: script\n%s", ep.key, s)
 		}
+		// pgbench takes ":name" for a variable even inside a quoted string (prepared mode makes it a
+		// parameter, and the statement fails at its first bind).
+		for _, lit := range quoted.FindAllString(s, -1) {
+			if colonName.MatchString(lit) {
+				t.Fatalf("%s: %s in a string would be read as a pgbench variable", ep.key, lit)
+			}
+		}
 		if ep.ids != nil && !strings.Contains(s, "\\set id :b + 1000000 * :k") {
 			t.Fatalf("%s: ids not drawn like wrk's: %s", ep.key, s)
 		}
 	}
 }
+
+var (
+	quoted    = regexp.MustCompile(`'[^']*'`)
+	colonName = regexp.MustCompile(`:[A-Za-z_]`)
+)
 
 func TestParseWrk(t *testing.T) {
 	out := `Running 3s test @ http://127.0.0.1:8080
