@@ -24,7 +24,8 @@ import (
 //
 // Most of a page's cost was template function calls (each goes through reflection): a label in the
 // page's language, {{t .Lang "key"}}, is by far the most common. The templates are parsed once per
-// language with those labels already translated, so the call happens once, at start. The rule that
+// language with those labels already translated and escaped into the template's text, so the call
+// happens once, at start. The rule that
 // makes it right: templates pass the page's own language to t (they all do, through .Lang, $.Lang,
 // .P.Lang, $p.Lang, $lang or .L), and a page is rendered with the set of its language.
 
@@ -46,7 +47,7 @@ func loadPages() (map[string]*template.Template, error) {
 			}
 			text := literalLabel.ReplaceAllStringFunc(string(src), func(call string) string {
 				key, _ := strconv.Unquote(literalLabel.FindStringSubmatch(call)[1])
-				return "{{" + strconv.Quote(T(lang, key)) + "}}" // still escaped for where it stands
+				return labelText(T(lang, key))
 			})
 			_, err = root.New(strings.TrimSuffix(p, ".html")).Parse(text)
 			return err
@@ -57,6 +58,18 @@ func loadPages() (map[string]*template.Template, error) {
 		sets[lang] = root
 	}
 	return sets, nil
+}
+
+// labelText is a translated label as template text: escaped for HTML once, here, so that rendering
+// does not evaluate an action for it (the escaper is a reflective call per action, and labels are
+// most of a page's actions). A label that could be read as an action stays an escaped string action.
+// Labels stand in element text and quoted attribute values (never in scripts, styles or URLs), where
+// HTML escaping is what html/template itself would apply.
+func labelText(label string) string {
+	if strings.Contains(label, "{{") || strings.Contains(label, "}}") {
+		return "{{" + strconv.Quote(label) + "}}"
+	}
+	return template.HTMLEscapeString(label)
 }
 
 var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
