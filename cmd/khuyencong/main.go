@@ -145,6 +145,8 @@ func run(args []string, stdin io.Reader, stdout io.Writer) error {
 
 	switch args[0] {
 	case "serve":
+		percent, limit := tuneGC(os.Getenv)
+		log.Debug("garbage collector", "gc_percent", percent, "memory_limit_mb", limit)
 		return serve(ctx, cfg, log)
 	case "migrate":
 		db, err := openAndMigrate(ctx, cfg, log)
