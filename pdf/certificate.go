@@ -2,7 +2,10 @@ package pdf
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jung-kurt/gofpdf"
@@ -61,17 +64,82 @@ func RenderCertificate(c Certificate) ([]byte, error) {
 
 // RenderCertificates lays out many certificates as one document, one page each, in the order given;
 // the fonts are parsed once, so a class of 500 is one small file.
+//
+// The QR codes are encoded on every core while the pages are laid out (a document is built by one
+// goroutine; encoding a code, which tries all eight masks, is most of a certificate's cost): the
+// codes come in page order, each as soon as it is ready.
 func RenderCertificates(cs []Certificate, created time.Time) ([]byte, error) {
 	doc, err := New(Landscape, created)
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range cs {
-		if err := certPage(doc, c); err != nil {
+	codes := encodeQRs(cs)
+	defer codes.stop()
+	for i, c := range cs {
+		bm, err := codes.get(i)
+		if err != nil {
+			return nil, err
+		}
+		if err := certPageQR(doc, c, bm); err != nil {
 			return nil, err
 		}
 	}
 	return Output(doc)
+}
+
+// qrCodes are the certificates' QR bitmaps, encoded in the background by a few workers in order.
+type qrCodes struct {
+	items []qrItem
+	quit  chan struct{}
+	wg    sync.WaitGroup
+}
+
+type qrItem struct {
+	bm   [][]bool
+	err  error
+	done chan struct{}
+}
+
+func encodeQRs(cs []Certificate) *qrCodes {
+	q := &qrCodes{items: make([]qrItem, len(cs)), quit: make(chan struct{})}
+	for i := range q.items {
+		q.items[i].done = make(chan struct{})
+	}
+	var next atomic.Int64
+	for range min(runtime.GOMAXPROCS(0), len(cs)) {
+		q.wg.Add(1)
+		go func() {
+			defer q.wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(cs) {
+					return
+				}
+				select {
+				case <-q.quit:
+					return
+				default:
+				}
+				if cs[i].VerifyURL != "" {
+					q.items[i].bm, q.items[i].err = qrBitmap(cs[i].VerifyURL)
+				}
+				close(q.items[i].done)
+			}
+		}()
+	}
+	return q
+}
+
+// get waits for the i-th bitmap (nil for a certificate without a verification address).
+func (q *qrCodes) get(i int) ([][]bool, error) {
+	<-q.items[i].done
+	return q.items[i].bm, q.items[i].err
+}
+
+// stop ends the workers early (a page failed) and waits for them.
+func (q *qrCodes) stop() {
+	close(q.quit)
+	q.wg.Wait()
 }
 
 func newCertDoc(issuedOn string) (*gofpdf.Fpdf, error) {
@@ -82,8 +150,20 @@ func newCertDoc(issuedOn string) (*gofpdf.Fpdf, error) {
 	return New(Landscape, created)
 }
 
-// certPage draws one certificate page (A4 landscape, 297 × 210 mm).
+// certPage draws one certificate page (A4 landscape, 297 × 210 mm), encoding its QR code.
 func certPage(doc *gofpdf.Fpdf, c Certificate) error {
+	var bm [][]bool
+	if c.VerifyURL != "" {
+		var err error
+		if bm, err = qrBitmap(c.VerifyURL); err != nil {
+			return err
+		}
+	}
+	return certPageQR(doc, c, bm)
+}
+
+// certPageQR draws one certificate page with its QR code already encoded (nil: no code).
+func certPageQR(doc *gofpdf.Fpdf, c Certificate, bm [][]bool) error {
 	doc.AddPage()
 	doc.SetAutoPageBreak(false, 0)
 	// A double frame in the centre's green.
@@ -168,8 +248,8 @@ func certPage(doc *gofpdf.Fpdf, c Certificate) error {
 	doc.CellFormat(90, 6, "Số vào sổ cấp: "+Clean(c.Register), "", 2, "L", false, 0, "")
 	doc.SetFont(Sans, "", 7)
 	doc.CellFormat(90, 4, "Quét mã QR để kiểm tra chứng chỉ", "", 0, "L", false, 0, "")
-	if c.VerifyURL != "" {
-		if err := drawQR(doc, c.VerifyURL, 18, 160, 30); err != nil {
+	if bm != nil {
+		if err := drawQR(doc, bm, 18, 160, 30); err != nil {
 			return err
 		}
 	}
@@ -194,17 +274,21 @@ func certPage(doc *gofpdf.Fpdf, c Certificate) error {
 	return doc.Error()
 }
 
+// qrBitmap encodes content as a QR code (level M, with its quiet zone): true is a dark module.
+func qrBitmap(content string) ([][]bool, error) {
+	q, err := qrcode.New(content, qrcode.Medium)
+	if err != nil {
+		return nil, fmt.Errorf("qr code: %w", err)
+	}
+	q.DisableBorder = false
+	return q.Bitmap(), nil
+}
+
 // drawQR draws a QR code as a one-bit image mask inline in the page: one bit per module, a few
 // hundred bytes, painted in the fill colour and scaled without smoothing (a mask has no colours to
 // blend), so it prints as crisp as vector squares. Rectangles per run of modules, as before, cost
 // about 1 KB a page and most of a batch's time; a class of 500 was 1.2 MB.
-func drawQR(doc *gofpdf.Fpdf, content string, x, y, size float64) error {
-	q, err := qrcode.New(content, qrcode.Medium)
-	if err != nil {
-		return fmt.Errorf("qr code: %w", err)
-	}
-	q.DisableBorder = false
-	bm := q.Bitmap()
+func drawQR(doc *gofpdf.Fpdf, bm [][]bool, x, y, size float64) error {
 	n := len(bm)
 	k := doc.GetConversionRatio() // points per mm
 	_, pageH := doc.GetPageSize()

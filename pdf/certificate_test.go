@@ -177,3 +177,38 @@ func TestConcurrentCertificateRendering(t *testing.T) {
 		}
 	}
 }
+
+// The batch encodes its QR codes on several goroutines while it lays out the pages: each page must
+// still carry its own certificate's code, and the document must not depend on which worker was first.
+func TestBatchQRCodesStayOnTheirPages(t *testing.T) {
+	var cs []pdf.Certificate
+	for i := 0; i < 12; i++ {
+		c := sampleCert(fmt.Sprintf("Học Viên Số %d", i+1))
+		c.Serial = fmt.Sprintf("KC-2026-%06d", i+1)
+		c.VerifyURL = fmt.Sprintf("https://khuyencong.example.vn/verify/token-%02d", i+1)
+		cs = append(cs, c)
+	}
+	created := time.Date(2026, 4, 15, 0, 0, 0, 0, time.UTC)
+	first, err := pdf.RenderCertificates(cs, created)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		again, err := pdf.RenderCertificates(cs, created)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(first, again) {
+			t.Fatal("the same batch rendered twice differs")
+		}
+	}
+	codes := decodeQRCodes(t, first)
+	if len(codes) != len(cs) {
+		t.Fatalf("%d pages decoded for %d certificates", len(codes), len(cs))
+	}
+	for i, c := range cs {
+		if codes[i] != c.VerifyURL {
+			t.Errorf("page %d: QR %q, want %q", i+1, codes[i], c.VerifyURL)
+		}
+	}
+}

@@ -11,7 +11,7 @@ import (
 // well under the 150 MB the server is allowed, collecting sooner only when it gets near.
 const (
 	serveGCPercent  = 300
-	serveMemLimitMB = 110
+	serveMemLimitMB = 80
 )
 
 // tuneGC applies the server's collector settings unless GOGC or GOMEMLIMIT is set in the environment,

@@ -12,7 +12,7 @@ func TestTuneGC(t *testing.T) {
 	t.Cleanup(func() { debug.SetGCPercent(oldPercent); debug.SetMemoryLimit(oldLimit) })
 
 	p, l := tuneGC(func(string) string { return "" })
-	if p != 300 || l != 110 || debug.SetGCPercent(-1) != 300 || debug.SetMemoryLimit(-1) != 110<<20 {
+	if p != 300 || l != 80 || debug.SetGCPercent(-1) != 300 || debug.SetMemoryLimit(-1) != 80<<20 {
 		t.Fatalf("defaults not applied: %d %d", p, l)
 	}
 	debug.SetGCPercent(100)
