@@ -117,3 +117,37 @@ func TestCatalogueIsPublicAndShowsOnlyOpenClasses(t *testing.T) {
 		t.Error("the nav of a logged-in user has no link to the catalogue")
 	}
 }
+
+// The public class page writes its session list in Go (handlers.publicSessionList): every text is
+// escaped there, a cancelled session is struck through and marked, and a live one is not.
+func TestPublicClassPageSessionList(t *testing.T) {
+	e := newEnv(t)
+	f := e.fixtures()
+	staff, _ := e.as(models.RoleStaff)
+	open := calClass(t, staff, f, "vocational", "Đan lát cơ bản")
+	live := calSession(t, e, open, f.venue, f.master, calAt(2026, 3, 2, 7, 30), 4*time.Hour)
+	gone := calSession(t, e, open, f.venue, f.master, calAt(2026, 3, 4, 13, 30), 4*time.Hour)
+	calStatus(t, e, open, "submitted", "approved")
+	db := e.store.DB()
+	if _, err := db.Exec(`UPDATE course_sessions SET topic = $2 WHERE id = $1`, live, `<b onclick="x">Đan & "lát"</b>`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`UPDATE course_sessions SET status = 'cancelled', cancel_reason = 'Mưa bão' WHERE id = $1`, gone); err != nil {
+		t.Fatal(err)
+	}
+	page := e.client().get("/catalogue/" + itoa(open))
+	if page.Status != 200 {
+		t.Fatalf("status %d", page.Status)
+	}
+	if strings.Contains(page.Body, `<b onclick`) || !strings.Contains(page.Body, `&lt;b onclick=&#34;x&#34;&gt;Đan &amp; &#34;lát&#34;&lt;/b&gt;`) {
+		t.Errorf("the topic is not escaped:\n%s", page.Body)
+	}
+	for _, want := range []string{
+		`<li><strong>T2 02/03/2026</strong> 07:30–11:30<br>`,
+		`<li class="cancelled"><s><strong>T4 04/03/2026</strong> 13:30–17:30</s> <span class="badge bad">`,
+	} {
+		if !strings.Contains(page.Body, want) {
+			t.Errorf("the page lacks %s\n%s", want, page.Body)
+		}
+	}
+}
