@@ -127,7 +127,7 @@ func (e *env) pageFigures(ctx context.Context, cfg benchConfig, base, token, coo
 			eps = append(eps, ep)
 		}
 	}
-	type acc struct{ rps, tps, ratio, p99, p99light series }
+	type acc struct{ rps, tps, ratio, p99, p99light, pgP99 series }
 	accs := make([]acc, len(eps))
 	session := cookieValue(cookie, "kc_session")
 	for _, ep := range eps { // warm-up: prepared statements, pool, page caches
@@ -155,6 +155,15 @@ func (e *env) pageFigures(ctx context.Context, cfg benchConfig, base, token, coo
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", ep.key, err)
 			}
+			// For the trainee's schedule (the p99 target), PostgreSQL's own tail for as many clients as
+			// wrk has connections: pgbench with every transaction's latency logged.
+			if ep.fig == 1 {
+				_, p99, err := pg.runLogged(ctx, script, cfg.Conns, cfg.Duration, true)
+				if err != nil {
+					return nil, fmt.Errorf("%s: %w", ep.key, err)
+				}
+				accs[i].pgP99 = append(accs[i].pgP99, p99)
+			}
 			// The same page under light load (8 connections): the tail of its own service time, apart
 			// from the queueing that 64 connections on two cores imply (Little's law: mean latency is
 			// connections ÷ throughput).
@@ -172,12 +181,34 @@ func (e *env) pageFigures(ctx context.Context, cfg benchConfig, base, token, coo
 	var rows []row
 	for i, ep := range eps {
 		a := accs[i]
+		// Targets where the issue sets them: the ratio for figures 1 and 2, the p99 for figure 1; the
+		// other pages are watched, their figures printed without a target.
+		ratioTarget, ratioMet := "≥ 0.60 of pgbench", a.ratio.median() >= 0.60
+		p99Target, p99Met := "< 50 ms", a.p99.median() < 50
+		lightTarget, lightMet := p99Target, a.p99light.median() < 50
+		if ep.fig == 0 {
+			ratioTarget, ratioMet = "watched (no target)", true
+		}
+		if ep.fig != 1 {
+			p99Target, p99Met, lightTarget, lightMet = "watched (no target)", true, "watched (no target)", true
+		}
+		label := ep.label
+		if ep.fig > 0 {
+			label = fmt.Sprintf("[%d] %s", ep.fig, ep.label)
+		}
+		p99 := row{Figure: fmt.Sprintf("%s p99 at %d connections", label, cfg.Conns), Value: a.p99, Unit: "ms", Target: p99Target, Met: p99Met,
+			Note: fmt.Sprintf("mean latency = %d ÷ req/s = %.0f ms", cfg.Conns, float64(cfg.Conns)/a.rps.median()*1000)}
+		if a.pgP99 != nil {
+			p99.Ref, p99.RefLbl = a.pgP99, fmt.Sprintf("ms: pgbench's own p99 at %d clients", cfg.Conns)
+			p99.Ratio = make(series, len(a.p99))
+			for k := range a.p99 {
+				p99.Ratio[k] = a.p99[k] / a.pgP99[k]
+			}
+		}
 		rows = append(rows,
-			row{Figure: ep.label, Value: a.rps, Unit: "req/s", Ref: a.tps, RefLbl: "tps", Ratio: a.ratio,
-				Target: "≥ 0.60 of pgbench", Met: a.ratio.median() >= 0.60},
-			row{Figure: fmt.Sprintf("%s p99 at %d connections", ep.label, cfg.Conns), Value: a.p99, Unit: "ms", Target: "< 50 ms", Met: a.p99.median() < 50,
-				Note: fmt.Sprintf("mean latency = %d ÷ req/s = %.0f ms", cfg.Conns, float64(cfg.Conns)/a.rps.median()*1000)},
-			row{Figure: ep.label + " p99 at 8 connections", Value: a.p99light, Unit: "ms", Target: "< 50 ms", Met: a.p99light.median() < 50})
+			row{Figure: label, Value: a.rps, Unit: "req/s", Ref: a.tps, RefLbl: "tps", Ratio: a.ratio, Target: ratioTarget, Met: ratioMet},
+			p99,
+			row{Figure: label + " p99 at 8 connections", Value: a.p99light, Unit: "ms", Target: lightTarget, Met: lightMet})
 	}
 	return rows, nil
 }

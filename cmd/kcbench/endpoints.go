@@ -24,6 +24,7 @@ type idRanges struct{ courses, public, trainees idRange }
 // running, with prepared statements, the statements its handler sends for one request, in the same
 // order. The statements come from models.HotQueries, so they are the store's own text.
 type endpoint struct {
+	fig   int // the figure (1: trainee schedule, 2: catalogue and course page); 0: watched, no target
 	key   string
 	label string
 	path  string // with %d for the id
@@ -54,21 +55,21 @@ func endpoints(r idRanges) []endpoint {
 	choices := []stmt{st("choices_crafts"), st("choices_venues"), st("choices_trainers"), st("choices_masters"), st("choices_instructors")}
 	page := st("catalogue_page", "{{today}}", ":limit", ":offset")
 	return []endpoint{
-		{key: "trainee_api", label: "trainee schedule API GET /api/v1/trainees/{id}/schedule", path: "/api/v1/trainees/%d/schedule",
+		{fig: 1, key: "trainee_api", label: "trainee schedule API GET /api/v1/trainees/{id}/schedule", path: "/api/v1/trainees/%d/schedule",
 			ids: &trainees, auth: "bearer",
 			stmts: append(append([]stmt{st("user_by_token", "{{token}}")}, schedule...), st("trainee_link_status", ":id"))},
-		{key: "trainee_page", label: "trainee page GET /t/{token}", path: "/t/bench-%d", ids: &trainees,
+		{fig: 1, key: "trainee_page", label: "trainee page GET /t/{token}", path: "/t/bench-%d", ids: &trainees,
 			stmts: append([]stmt{st("rate_hit", "concat_ws(chr(58), 'lookup', 'ip', '127.0.0.1')", "60"),
 				st("trainee_by_link", "sha256(convert_to('bench-' || :id, 'UTF8'))")}, schedule...)},
 		{key: "schedule_api", label: "schedule API GET /api/v1/courses/{id}/sessions", path: "/api/v1/courses/%d/sessions", ids: &all, auth: "bearer",
 			stmts: []stmt{st("user_by_token", "{{token}}"), st("course", ":id"), st("sessions", ":id")}},
 		{key: "class_page", label: "class page GET /courses/{id}", path: "/courses/%d", ids: &all, auth: "cookie",
 			stmts: append([]stmt{st("login_session", "{{session}}"), st("course", ":id"), st("sessions", ":id"), st("course_staff", ":id")}, choices...)},
-		{key: "catalogue_api", label: "catalogue API GET /api/v1/catalogue", path: "/api/v1/catalogue",
+		{fig: 2, key: "catalogue_api", label: "catalogue API GET /api/v1/catalogue", path: "/api/v1/catalogue",
 			stmts: []stmt{st("catalogue_count"), page}},
-		{key: "catalogue_page", label: "catalogue GET /catalogue", path: "/catalogue",
+		{fig: 2, key: "catalogue_page", label: "catalogue GET /catalogue", path: "/catalogue",
 			stmts: []stmt{st("catalogue_count"), page, st("choices_districts")}},
-		{key: "course_page", label: "course page GET /catalogue/{id}", path: "/catalogue/%d", ids: &public,
+		{fig: 2, key: "course_page", label: "course page GET /catalogue/{id}", path: "/catalogue/%d", ids: &public,
 			stmts: []stmt{st("catalogue_course", ":id"), st("public_sessions", ":id")}},
 	}
 }

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -55,5 +58,28 @@ Transfer/sec:      6.67MB
 	r, err := parseWrk(out)
 	if err != nil || r.RPS != 12600.5 || r.P99 != 12340*time.Microsecond || r.Requests != 37800 || r.Bad != 3 {
 		t.Fatalf("%+v %v", r, err)
+	}
+}
+
+func TestPgbenchP99(t *testing.T) {
+	dir := t.TempDir()
+	var a, b strings.Builder
+	for i := 1; i <= 150; i++ { // latencies 1..200 ms over two thread logs
+		fmt.Fprintf(&a, "0 %d %d 0 1764288000 %d\n", i, i*1000, i)
+	}
+	for i := 151; i <= 200; i++ {
+		fmt.Fprintf(&b, "1 %d %d 0 1764288000 %d\n", i, i*1000, i)
+	}
+	os.WriteFile(filepath.Join(dir, "pgbench_log.123"), []byte(a.String()), 0o600)
+	os.WriteFile(filepath.Join(dir, "pgbench_log.123.1"), []byte(b.String()), 0o600)
+	p99, err := pgbenchP99(dir)
+	if err != nil || p99 != 199 {
+		t.Fatalf("p99 %v %v, want 199 ms", p99, err)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, "pgbench_log.*")); len(left) != 0 {
+		t.Fatalf("logs left: %v", left)
+	}
+	if _, err := pgbenchP99(dir); err == nil {
+		t.Fatal("no logs: no error")
 	}
 }

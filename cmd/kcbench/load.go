@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -92,16 +93,69 @@ var pgbenchFailed = regexp.MustCompile(`number of failed transactions: (\d+)`)
 
 // run runs script with clients clients (two threads, -M prepared) for dur and returns transactions per second.
 func (p pgbench) run(ctx context.Context, script string, clients int, dur time.Duration) (float64, error) {
+	tps, _, err := p.runLogged(ctx, script, clients, dur, false)
+	return tps, err
+}
+
+// runLogged is run; with latencies, pgbench logs every transaction's latency and the 99th percentile
+// of them comes back too, in milliseconds: what PostgreSQL itself gives that many clients.
+func (p pgbench) runLogged(ctx context.Context, script string, clients int, dur time.Duration, latencies bool) (float64, float64, error) {
+	tps, err := p.exec(ctx, script, clients, dur, latencies)
+	if err != nil || !latencies {
+		return tps, 0, err
+	}
+	p99, err := pgbenchP99(p.tmp)
+	return tps, p99, err
+}
+
+// pgbenchP99 reads pgbench's transaction logs in dir (pgbench_log.*: client, transaction, latency in
+// µs, …), removes them, and returns the 99th percentile latency in milliseconds.
+func pgbenchP99(dir string) (float64, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "pgbench_log.*"))
+	if err != nil || len(files) == 0 {
+		return 0, fmt.Errorf("pgbench wrote no transaction log in %s: %v", dir, err)
+	}
+	var lat []float64
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		os.Remove(f)
+		if err != nil {
+			return 0, err
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			fields := strings.Fields(line)
+			if len(fields) < 3 {
+				continue
+			}
+			us, err := strconv.ParseFloat(fields[2], 64)
+			if err != nil {
+				return 0, fmt.Errorf("pgbench log %s: %q", filepath.Base(f), line)
+			}
+			lat = append(lat, us/1000)
+		}
+	}
+	if len(lat) == 0 {
+		return 0, fmt.Errorf("pgbench logged no transaction")
+	}
+	sort.Float64s(lat)
+	return lat[min(len(lat)-1, len(lat)*99/100)], nil
+}
+
+func (p pgbench) exec(ctx context.Context, script string, clients int, dur time.Duration, logged bool) (float64, error) {
 	f := filepath.Join(p.tmp, "pgbench-"+randomHex(4)+".sql")
 	if err := os.WriteFile(f, []byte(script), 0o600); err != nil {
 		return 0, err
 	}
 	defer os.Remove(f)
 	args := append([]string{"-n", "-M", "prepared", "-c", strconv.Itoa(clients), "-j", "2", "-T", strconv.Itoa(int(dur.Seconds())), "-f", f}, p.conn...)
+	if logged {
+		args = append(args, "-l", "--log-prefix", filepath.Join(p.tmp, "pgbench_log"))
+	}
 	args = append(args, p.db)
 	cctx, cancel := context.WithTimeout(ctx, dur+30*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(cctx, "pgbench", args...)
+	cmd.Dir = p.tmp
 	cmd.Env = append(os.Environ(), "PGPASSWORD="+p.password)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
