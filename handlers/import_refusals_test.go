@@ -1,53 +1,24 @@
 package handlers_test
 
 import (
-	"archive/zip"
 	"bytes"
-	"compress/flate"
 	"fmt"
-	"hash/crc32"
 	"math/rand/v2"
 	"strings"
 	"testing"
 
+	"khuyencong/internal/sheet"
 	"khuyencong/models"
 )
 
-// impZipBomb is an .xlsx-looking zip whose sheet inflates to 200 MB of zeros, built in a few hundred
-// kilobytes without compressing 200 MB: one megabyte of zeros is deflated and sync-flushed (so its
-// blocks end on a byte and refer back only to zeros), repeated 200 times, and closed by a final block.
+// impZipBomb is an .xlsx-looking zip whose sheet inflates to 200 MB of zeros (sheet.ZipBomb).
 func impZipBomb(t *testing.T) []byte {
 	t.Helper()
-	var block bytes.Buffer
-	fw, _ := flate.NewWriter(&block, flate.BestCompression)
-	_, _ = fw.Write(make([]byte, 1<<20))
-	_ = fw.Flush()
-	mb := append([]byte(nil), block.Bytes()...)
-	_ = fw.Close()
-	final := block.Bytes()[len(mb):]
-	crc := uint32(0)
-	zeros := make([]byte, 1<<20)
-	for range 200 {
-		crc = crc32.Update(crc, crc32.IEEETable, zeros)
-	}
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	ct, _ := zw.Create("[Content_Types].xml")
-	_, _ = ct.Write([]byte(`<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
-		`<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>`))
-	w, err := zw.CreateRaw(&zip.FileHeader{Name: "xl/worksheets/sheet1.xml", Method: zip.Deflate, CRC32: crc,
-		CompressedSize64: uint64(200*len(mb) + len(final)), UncompressedSize64: 200 << 20})
+	b, err := sheet.ZipBomb(200 << 20)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for range 200 {
-		_, _ = w.Write(mb)
-	}
-	_, _ = w.Write(final)
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return b
 }
 
 // impCSV is a valid .csv of n trainees.

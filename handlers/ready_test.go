@@ -2,19 +2,30 @@ package handlers_test
 
 import (
 	"net/http"
+	"net/url"
 	"testing"
 	"time"
 
 	"github.com/jmoiron/sqlx"
 
+	"khuyencong/internal/tcpproxy"
 	"khuyencong/internal/testdb"
 )
 
 // When the database goes away /readyz says 503 while the process keeps serving /healthz, and when it
 // comes back the app recovers by itself.
 func TestReadyzFollowsTheDatabase(t *testing.T) {
-	proxy, dsn := testdb.NewProxy(t, testdb.NewURL(t))
-	db, err := sqlx.Open("postgres", dsn)
+	u, err := url.Parse(testdb.NewURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy, err := tcpproxy.Listen(u.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(proxy.Close)
+	u.Host = proxy.Addr()
+	db, err := sqlx.Open("postgres", u.String())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +41,7 @@ func TestReadyzFollowsTheDatabase(t *testing.T) {
 		t.Fatalf("home before the outage: %d", r.Status)
 	}
 
-	proxy.Stop()
+	proxy.Cut()
 	start := time.Now()
 	r := do(t, app, http.MethodGet, "/readyz", nil)
 	if r.Status != 503 || r.Header.Get("Retry-After") == "" {
@@ -46,7 +57,9 @@ func TestReadyzFollowsTheDatabase(t *testing.T) {
 		t.Fatalf("a page that needs the database during the outage: %d, want 503", r.Status)
 	}
 
-	proxy.Start()
+	if err := proxy.Restore(); err != nil {
+		t.Fatal(err)
+	}
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		r := do(t, app, http.MethodGet, "/readyz", nil)

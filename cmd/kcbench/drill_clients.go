@@ -1,13 +1,10 @@
 package main
 
 import (
-	"archive/zip"
 	"bufio"
 	"bytes"
-	"compress/flate"
 	"context"
 	"fmt"
-	"hash/crc32"
 	"io"
 	"mime/multipart"
 	"net"
@@ -16,6 +13,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"khuyencong/internal/sheet"
 )
 
 // drillSlowClients: three hundred connections send their request headers a byte at a time. Normal
@@ -137,7 +136,7 @@ func drillBodies(ctx context.Context, e *env) ([]check, error) {
 			fmt.Sprintf("%d after %s, %.1f MB sent", status, ms(took), float64(sent)/(1<<20)),
 			status == http.StatusRequestEntityTooLarge && took < limit && (chunked || sent < 10<<20)})
 	}
-	bomb, err := zipBomb(1 << 30)
+	bomb, err := sheet.ZipBomb(1 << 30)
 	if err != nil {
 		return nil, err
 	}
@@ -161,49 +160,6 @@ func drillBodies(ctx context.Context, e *env) ([]check, error) {
 			status == http.StatusRequestEntityTooLarge && took < 2*time.Second && written == 0},
 		check{"bodies", "the server's memory afterwards", fmt.Sprintf("%.0f MB", rss), rss < 150})
 	return checks, nil
-}
-
-// zipBomb builds an .xlsx-looking zip whose sheet inflates to n bytes of zeros (n a multiple of
-// 1 MB) without compressing them: one megabyte of zeros deflated and sync-flushed (its blocks end on
-// a byte and refer back only to zeros) is repeated, then closed by a final empty block.
-func zipBomb(n int) ([]byte, error) {
-	var block bytes.Buffer
-	fw, err := flate.NewWriter(&block, flate.BestCompression)
-	if err != nil {
-		return nil, err
-	}
-	zeros := make([]byte, 1<<20)
-	_, _ = fw.Write(zeros)
-	_ = fw.Flush()
-	mb := append([]byte(nil), block.Bytes()...)
-	_ = fw.Close()
-	final := block.Bytes()[len(mb):]
-	reps := n >> 20
-	crc := uint32(0)
-	for range reps {
-		crc = crc32.Update(crc, crc32.IEEETable, zeros)
-	}
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	ct, err := zw.Create("[Content_Types].xml")
-	if err != nil {
-		return nil, err
-	}
-	_, _ = ct.Write([]byte(`<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
-		`<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>`))
-	w, err := zw.CreateRaw(&zip.FileHeader{Name: "xl/worksheets/sheet1.xml", Method: zip.Deflate, CRC32: crc,
-		CompressedSize64: uint64(reps*len(mb) + len(final)), UncompressedSize64: uint64(reps) << 20})
-	if err != nil {
-		return nil, err
-	}
-	for range reps {
-		_, _ = w.Write(mb)
-	}
-	_, _ = w.Write(final)
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
 }
 
 // upload posts a file to a class's import API as multipart form data, and returns the status and

@@ -9,12 +9,12 @@ import (
 	"khuyencong/models"
 )
 
-// scaleOffset separates the ids of each copy: copy k of a row with id n gets id n + k × scaleOffset.
+// ScaleOffset separates the ids of each copy: copy k of a row with id n gets id n + k × ScaleOffset.
 // The demo data set has far fewer than a million rows in any table.
-const scaleOffset = 1_000_000
+const ScaleOffset = 1_000_000
 
-// scaleSteps copy, for k = 1 … factor−1, the rows of the demo data set with ids below scaleOffset (the
-// originals), shifting every id that points at a copied table by the same k × scaleOffset, so that each
+// scaleSteps copy, for k = 1 … factor−1, the rows of the demo data set with ids below ScaleOffset (the
+// originals), shifting every id that points at a copied table by the same k × ScaleOffset, so that each
 // copy is a whole, consistent world of its own: its own establishments and support records, its own
 // venues and instructors (so the sessions of a copy never clash with the originals), courses,
 // trainees, enrolments, attendance and results. Unique values get the copy's number: registration and
@@ -111,7 +111,7 @@ func Scale(ctx context.Context, s *models.Store, factor int) error {
 	}
 	defer func() { _ = tx.Rollback() }()
 	var copies bool
-	if err := tx.GetContext(ctx, &copies, `SELECT EXISTS (SELECT 1 FROM establishments WHERE id >= $1)`, scaleOffset); err != nil {
+	if err := tx.GetContext(ctx, &copies, `SELECT EXISTS (SELECT 1 FROM establishments WHERE id >= $1)`, ScaleOffset); err != nil {
 		return fmt.Errorf("demo: scale: %w", err)
 	}
 	if copies {
@@ -134,7 +134,7 @@ func Scale(ctx context.Context, s *models.Store, factor int) error {
 		}
 	}
 	for _, st := range scaleSteps {
-		if _, err := tx.ExecContext(ctx, st.sql, factor, scaleOffset); err != nil {
+		if _, err := tx.ExecContext(ctx, st.sql, factor, ScaleOffset); err != nil {
 			return fmt.Errorf("demo: scale %s: %w", st.table, err)
 		}
 	}
