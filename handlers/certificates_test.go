@@ -16,6 +16,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"khuyencong/handlers"
+	"khuyencong/internal/pdftest"
 	"khuyencong/models"
 )
 
@@ -76,7 +77,7 @@ func TestIssueDownloadVerifyRevokeCorrect(t *testing.T) {
 		if r.Status != 200 {
 			t.Fatalf("download %s: %d", c.Serial, r.Status)
 		}
-		text := pdfText(t, []byte(r.Body))
+		text := pdftest.Text(t, []byte(r.Body))
 		found := false
 		for _, n := range vietNames {
 			found = found || strings.Contains(text, n)
@@ -110,7 +111,7 @@ func TestIssueDownloadVerifyRevokeCorrect(t *testing.T) {
 	if !strings.Contains(v.Body, "ĐÃ BỊ THU HỒI") || !strings.Contains(v.Body, "02/05/2026") || !strings.Contains(v.Body, "Cấp nhầm người") {
 		t.Fatalf("verify revoked: %s", v.Body)
 	}
-	if text := pdfText(t, []byte(staff.get("/certificates/"+first.Serial+".pdf").Body)); !strings.Contains(text, "ĐÃ THU HỒI") {
+	if text := pdftest.Text(t, []byte(staff.get("/certificates/"+first.Serial+".pdf").Body)); !strings.Contains(text, "ĐÃ THU HỒI") {
 		t.Fatal("the staff copy of a revoked certificate is not stamped")
 	}
 	// Superseded: the page names the new number.
@@ -255,7 +256,7 @@ func TestBatchPrintJob(t *testing.T) {
 	if pdf.Status != 200 {
 		t.Fatalf("file: %d", pdf.Status)
 	}
-	text := pdfText(t, []byte(pdf.Body))
+	text := pdftest.Text(t, []byte(pdf.Body))
 	if n := strings.Count(text, "CHỨNG CHỈ"); n != 60 {
 		t.Fatalf("%d pages, want 60", n)
 	}
@@ -286,7 +287,7 @@ func TestTraineeDownloadsOwnCertificate(t *testing.T) {
 	if r := anon.get("/t/" + token); r.Status != 200 || !strings.Contains(r.Body, "/certificates/"+itoa(certs[0].ID)+".pdf") {
 		t.Fatalf("the trainee page has no download link: %d", r.Status)
 	}
-	if r := anon.get("/t/" + token + "/certificates/" + itoa(certs[0].ID) + ".pdf"); r.Status != 200 || !strings.Contains(pdfText(t, []byte(r.Body)), "Nguyễn Thị Ngọc Ánh") {
+	if r := anon.get("/t/" + token + "/certificates/" + itoa(certs[0].ID) + ".pdf"); r.Status != 200 || !strings.Contains(pdftest.Text(t, []byte(r.Body)), "Nguyễn Thị Ngọc Ánh") {
 		t.Fatalf("own certificate: %d", r.Status)
 	}
 	if r := anon.get("/t/" + token + "/certificates/" + itoa(certs[1].ID) + ".pdf"); r.Status != 404 {

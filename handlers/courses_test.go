@@ -3,14 +3,10 @@ package handlers_test
 import (
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"golang.org/x/text/unicode/norm"
-
+	"khuyencong/internal/pdftest"
 	"khuyencong/models"
 )
 
@@ -233,7 +229,7 @@ func TestSignInSheetListsEveryTraineeExactly(t *testing.T) {
 	if r.Status != 200 || r.Header.Get("Content-Type") != "application/pdf" {
 		t.Fatalf("sheet: %d %s", r.Status, r.Header.Get("Content-Type"))
 	}
-	text := pdfText(t, []byte(r.Body))
+	text := pdftest.Text(t, []byte(r.Body))
 	for _, n := range names {
 		full := n[0] + " " + n[1] + " " + n[2]
 		if !strings.Contains(text, full) {
@@ -255,23 +251,6 @@ func TestSignInSheetListsEveryTraineeExactly(t *testing.T) {
 			t.Errorf("the sheet lacks %q", s)
 		}
 	}
-}
-
-func pdfText(t *testing.T, b []byte) string {
-	t.Helper()
-	bin, err := exec.LookPath("pdftotext")
-	if err != nil {
-		t.Fatal("pdftotext is missing: make test installs poppler-utils")
-	}
-	p := filepath.Join(t.TempDir(), "doc.pdf")
-	if err := os.WriteFile(p, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(bin, "-layout", "-enc", "UTF-8", p, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	return norm.NFC.String(string(out))
 }
 
 func TestMoveAndCancelSessionFromTheClassPage(t *testing.T) {

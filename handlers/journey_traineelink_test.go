@@ -7,6 +7,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"khuyencong/internal/browsertest"
+	"khuyencong/internal/pdftest"
 	"khuyencong/internal/vi"
 )
 
@@ -17,7 +18,7 @@ func TestJourneyTraineeOpensTheLinkOfTheSlip(t *testing.T) {
 	e := newEnv(t)
 	w := tlinkSetUp(t, e)
 	slip, printed := tlinkPrint(t, w)
-	codes := tlinkQRCodes(t, slip)
+	codes := pdftest.QRCodes(t, slip)
 	if len(codes) != 1 || codes[0] != printed {
 		t.Fatalf("the QR code reads %q, the slip prints %q", codes, printed)
 	}

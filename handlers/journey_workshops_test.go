@@ -8,6 +8,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"khuyencong/internal/browsertest"
+	"khuyencong/internal/pdftest"
 	"khuyencong/models"
 )
 
@@ -56,7 +57,7 @@ func TestJourneyRegisterAnEstablishmentAndCheckInByQR(t *testing.T) {
 	}
 	c.get(fmt.Sprintf("/workshops/%d", id))
 	inv := c.post(fmt.Sprintf("/workshops/%d/invitations.pdf", id), valuesOf("only_new", "1"))
-	codes := wsQRCodes(t, []byte(inv.Body))
+	codes := pdftest.QRCodes(t, []byte(inv.Body))
 	if len(codes) != 2 || !strings.HasPrefix(codes[0], "http://localhost:8080/checkin/") {
 		t.Fatalf("QR codes %v", codes)
 	}

@@ -4,17 +4,14 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"khuyencong/handlers"
+	"khuyencong/internal/pdftest"
 	"khuyencong/internal/vi"
 	"khuyencong/models"
 )
@@ -85,7 +82,7 @@ func tlinkPrint(t *testing.T, w tlinkWorld, form ...string) ([]byte, string) {
 	if r.Status != 200 || r.Header.Get("Content-Type") != "application/pdf" {
 		t.Fatalf("print the slip: %d %s %.300s", r.Status, r.Header.Get("Content-Type"), r.Body)
 	}
-	text := pdfText(t, []byte(r.Body))
+	text := pdftest.Text(t, []byte(r.Body))
 	link := tlinkURL.FindString(text)
 	if link == "" {
 		t.Fatalf("no link on the slip:\n%s", text)
@@ -95,38 +92,14 @@ func tlinkPrint(t *testing.T, w tlinkWorld, form ...string) ([]byte, string) {
 
 func tlinkPath(link string) string { return strings.TrimPrefix(link, "http://localhost:8080") }
 
-// tlinkQRCodes renders the PDF's pages at 150 dpi and reads their QR codes with zbarimg, in page order.
-func tlinkQRCodes(t *testing.T, b []byte) []string {
-	t.Helper()
-	dir := t.TempDir()
-	in := filepath.Join(dir, "slip.pdf")
-	if err := os.WriteFile(in, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := exec.Command("pdftoppm", "-r", "150", "-png", in, filepath.Join(dir, "p")).CombinedOutput(); err != nil {
-		t.Fatalf("pdftoppm (make test installs poppler-utils): %v %s", err, out)
-	}
-	pages, _ := filepath.Glob(filepath.Join(dir, "p*.png"))
-	sort.Strings(pages)
-	var codes []string
-	for _, p := range pages {
-		out, err := exec.Command("zbarimg", "--raw", "-q", p).Output()
-		if err != nil {
-			t.Fatalf("zbarimg (make test installs zbar-tools) on %s: %v", filepath.Base(p), err)
-		}
-		codes = append(codes, strings.TrimRight(string(out), "\n"))
-	}
-	return codes
-}
-
 func TestTraineePageByLinkWithoutLogin(t *testing.T) {
 	e := newEnv(t)
 	w := tlinkSetUp(t, e)
 	slip, link := tlinkPrint(t, w)
-	if codes := tlinkQRCodes(t, slip); len(codes) != 1 || codes[0] != link {
+	if codes := pdftest.QRCodes(t, slip); len(codes) != 1 || codes[0] != link {
 		t.Fatalf("QR %q, want %q", codes, link)
 	}
-	text := pdfText(t, slip)
+	text := pdftest.Text(t, slip)
 	for _, want := range []string{"PHIẾU GHI DANH", "Nông Thị Thủy", "Đan lát mây tre xuất khẩu", "Quét mã QR để xem lịch học", vi.Date(w.nextAt)} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the slip lacks %q", want)
@@ -373,7 +346,7 @@ func TestClassSlips(t *testing.T) {
 	if r.Status != 200 || r.Header.Get("Content-Type") != "application/pdf" {
 		t.Fatalf("class slips: %d %.200s", r.Status, r.Body)
 	}
-	codes := tlinkQRCodes(t, []byte(r.Body))
+	codes := pdftest.QRCodes(t, []byte(r.Body))
 	if len(codes) != 2 || codes[0] == codes[1] {
 		t.Fatalf("QR codes %q", codes)
 	}

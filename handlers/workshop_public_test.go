@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"khuyencong/internal/pdftest"
 	"khuyencong/models"
 )
 
@@ -43,7 +44,7 @@ func TestWorkshopInvitationsCarryACheckinQR(t *testing.T) {
 	if r.Status != 200 || r.Header.Get("Content-Type") != "application/pdf" || r.Header.Get("Cache-Control") != "no-store" {
 		t.Fatalf("invitations: %d %q", r.Status, r.Header.Get("Content-Type"))
 	}
-	text := pdfText(t, []byte(r.Body))
+	text := pdftest.Text(t, []byte(r.Body))
 	// Three seats: the fourth person waits and gets no invitation.
 	for _, want := range []string{"GIẤY MỜI", "Bà " + names[0], "Bà " + names[1], "Bà " + names[2], "HTX Mỳ Chũ Thủ Dương", "Tổ hợp tác mây tre đan Tăng Tiến",
 		"Nam Dương, Huyện Lục Ngạn", "Nâng cao năng lực quản lý cho cơ sở CNNT", "Thứ Năm, 12/03/2026: 08:00 – 16:30 (đón đại biểu từ 07:30)", "Thứ Sáu, 13/03/2026", "Nhà văn hóa xã Tăng Tiến"} {
@@ -54,7 +55,7 @@ func TestWorkshopInvitationsCarryACheckinQR(t *testing.T) {
 	if strings.Contains(text, names[3]) {
 		t.Error("a waitlisted person got an invitation")
 	}
-	codes := wsQRCodes(t, []byte(r.Body))
+	codes := pdftest.QRCodes(t, []byte(r.Body))
 	if len(codes) != 3 {
 		t.Fatalf("%d pages with codes %v, want 3", len(codes), codes)
 	}
@@ -84,12 +85,12 @@ func TestWorkshopInvitationsCarryACheckinQR(t *testing.T) {
 		t.Fatalf("check-in on another day: %d %.1000s", res.Status, res.Body)
 	}
 	// Only new ones: nobody is left. One person again: a new QR, the old one retired.
-	if r := staff.post(fmt.Sprintf("/workshops/%d/invitations.pdf", id), valuesOf("only_new", "1")); !strings.Contains(pdfText(t, []byte(r.Body)), "Chưa có người tham dự nào") {
+	if r := staff.post(fmt.Sprintf("/workshops/%d/invitations.pdf", id), valuesOf("only_new", "1")); !strings.Contains(pdftest.Text(t, []byte(r.Body)), "Chưa có người tham dự nào") {
 		t.Fatal("only new invitations printed someone again")
 	}
 	one := staff.post(fmt.Sprintf("/workshops/%d/registrations/%d/invitation.pdf", id, ids[0]), nil)
-	newCodes := wsQRCodes(t, []byte(one.Body))
-	if len(newCodes) != 1 || newCodes[0] == codes[0] || !strings.Contains(pdfText(t, []byte(one.Body)), names[0]) {
+	newCodes := pdftest.QRCodes(t, []byte(one.Body))
+	if len(newCodes) != 1 || newCodes[0] == codes[0] || !strings.Contains(pdftest.Text(t, []byte(one.Body)), names[0]) {
 		t.Fatalf("one invitation again: %v", newCodes)
 	}
 	if r := staff.get(path); r.Status != 404 {

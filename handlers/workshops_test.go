@@ -5,15 +5,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 	"testing"
 	"time"
 
+	"khuyencong/internal/pdftest"
 	"khuyencong/internal/vi"
 	"khuyencong/models"
 )
@@ -113,30 +110,6 @@ type wsDone struct {
 	} `json:"participants"`
 }
 
-// wsQRCodes renders the PDF's pages at 150 dpi and decodes each page's QR code with zbarimg.
-func wsQRCodes(t *testing.T, b []byte) []string {
-	t.Helper()
-	dir := t.TempDir()
-	in := filepath.Join(dir, "doc.pdf")
-	if err := os.WriteFile(in, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := exec.Command("pdftoppm", "-r", "150", "-png", in, filepath.Join(dir, "page")).CombinedOutput(); err != nil {
-		t.Fatalf("pdftoppm (make test installs poppler-utils): %v %s", err, out)
-	}
-	pages, _ := filepath.Glob(filepath.Join(dir, "page*.png"))
-	sort.Strings(pages)
-	var codes []string
-	for _, p := range pages {
-		out, err := exec.Command("zbarimg", "--raw", "-q", p).Output()
-		if err != nil {
-			t.Fatalf("zbarimg (make test installs zbar-tools) %s: %v", filepath.Base(p), err)
-		}
-		codes = append(codes, strings.TrimSpace(string(out)))
-	}
-	return codes
-}
-
 func TestWorkshopPagesAgendaAndProgramme(t *testing.T) {
 	e := newEnv(t)
 	f := e.fixtures()
@@ -187,7 +160,7 @@ func TestWorkshopPagesAgendaAndProgramme(t *testing.T) {
 	if pdfResp.Status != 200 || pdfResp.Header.Get("Content-Type") != "application/pdf" {
 		t.Fatalf("programme: %d %s", pdfResp.Status, pdfResp.Header.Get("Content-Type"))
 	}
-	text := pdfText(t, []byte(pdfResp.Body))
+	text := pdftest.Text(t, []byte(pdfResp.Body))
 	for _, want := range []string{"CHƯƠNG TRÌNH", "Quản trị hợp tác xã và hộ kinh doanh", "Ngày 1 — Thứ Năm, 12/03/2026", "Ngày 2 — Thứ Sáu, 13/03/2026",
 		"Đón đại biểu từ 07:15", "Khai mạc, giới thiệu chương trình", "Quản trị tài chính hộ kinh doanh", "TS. Đỗ Thị Hương",
 		"Xây dựng thương hiệu mỳ Chũ", "Phạm Thị Dạy", su.FullName, "08:30 – 10:00", "12/03/2026 – 13/03/2026"} {

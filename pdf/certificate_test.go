@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"khuyencong/internal/pdftest"
 	"khuyencong/pdf"
 )
 
@@ -32,15 +33,15 @@ func TestCertificateTextQRAndStructure(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		text := pdftotext(t, b)
+		text := pdftest.Text(t, b)
 		for _, s := range []string{name, "CHỨNG CHỈ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
 			"Bắc Giang, ngày 15 tháng 4 năm 2026", "KC-2026-000123", "0123/2026", "GIÁM ĐỐC", "Truyền nghề mây tre đan"} {
 			if !strings.Contains(text, s) {
 				t.Errorf("%s: %q missing from\n%s", name, s, text)
 			}
 		}
-		qpdfCheck(t, b)
-		if got := decodeQR(t, b); got != sampleCert(name).VerifyURL {
+		pdftest.Check(t, b)
+		if got := pdftest.QRCodes(t, b)[0]; got != sampleCert(name).VerifyURL {
 			t.Errorf("QR decodes to %q", got)
 		}
 	}
@@ -53,7 +54,7 @@ func TestCertificateIsReproducibleAndLongNamesShrink(t *testing.T) {
 		t.Fatal("the same certificate rendered twice differs")
 	}
 	long := "Tôn Thất Nguyễn Thị Ngọc Ánh Phương Thảo Hoàng Minh Châu Lan Anh"
-	text := pdftotext(t, mustRender(t, sampleCert(long)))
+	text := pdftest.Text(t, mustRender(t, sampleCert(long)))
 	if !strings.Contains(strings.Join(strings.Fields(text), " "), long) {
 		t.Fatalf("a long name is cut:\n%s", text)
 	}
@@ -81,49 +82,11 @@ func TestBatchOfCertificates(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("40 pages in %v, %d bytes", time.Since(start), len(b))
-	text := pdftotext(t, b)
+	text := pdftest.Text(t, b)
 	if strings.Count(text, "CHỨNG CHỈ") != 40 || strings.Index(text, "KC-2026-000001") > strings.Index(text, "KC-2026-000040") {
 		t.Fatal("the batch does not hold 40 pages in order")
 	}
-	qpdfCheck(t, b)
-}
-
-func qpdfCheck(t *testing.T, b []byte) {
-	t.Helper()
-	bin, err := exec.LookPath("qpdf")
-	if err != nil {
-		t.Fatal("qpdf is missing: make test installs it")
-	}
-	p := filepath.Join(t.TempDir(), "c.pdf")
-	os.WriteFile(p, b, 0o600)
-	if out, err := exec.Command(bin, "--check", p).CombinedOutput(); err != nil {
-		t.Fatalf("qpdf --check: %v\n%s", err, out)
-	}
-}
-
-// decodeQR renders the first page to PNG and reads the QR code back with zbarimg.
-func decodeQR(t *testing.T, b []byte) string {
-	t.Helper()
-	for _, bin := range []string{"pdftoppm", "zbarimg"} {
-		if _, err := exec.LookPath(bin); err != nil {
-			t.Fatalf("%s is missing: make test installs it", bin)
-		}
-	}
-	dir := t.TempDir()
-	p := filepath.Join(dir, "c.pdf")
-	os.WriteFile(p, b, 0o600)
-	if out, err := exec.Command("pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", p, filepath.Join(dir, "page")).CombinedOutput(); err != nil {
-		t.Fatalf("pdftoppm: %v %s", err, out)
-	}
-	pngs, _ := filepath.Glob(filepath.Join(dir, "page*.png"))
-	if len(pngs) == 0 {
-		t.Fatal("no page rendered")
-	}
-	out, err := exec.Command("zbarimg", "--raw", "-q", pngs[0]).Output()
-	if err != nil {
-		t.Fatalf("zbarimg found no code: %v", err)
-	}
-	return strings.TrimSpace(string(out))
+	pdftest.Check(t, b)
 }
 
 // A class of 500 prints as one PDF of 500 pages, QR codes included, in under 1 MB: each page's text
@@ -202,7 +165,7 @@ func TestBatchQRCodesStayOnTheirPages(t *testing.T) {
 			t.Fatal("the same batch rendered twice differs")
 		}
 	}
-	codes := decodeQRCodes(t, first)
+	codes := pdftest.QRCodes(t, first)
 	if len(codes) != len(cs) {
 		t.Fatalf("%d pages decoded for %d certificates", len(codes), len(cs))
 	}

@@ -2,9 +2,6 @@ package pdf_test
 
 import (
 	"bytes"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -12,6 +9,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"khuyencong/internal/pdftest"
 	"khuyencong/pdf"
 )
 
@@ -19,24 +17,6 @@ import (
 var names = []string{
 	"Nguyễn Thị Ngọc Ánh", "Đặng Văn Lưỡng", "Hồ Thị Ẩn", "Lê Hữu Phước", "Nông Thị Thủy",
 	"Triệu Văn Quế", "Lăng Thị Hoà", "Ưng Ơn Ỷ Ỹ Ỵ Ữ Ự Ở Ợ Ẵ Ặ Ẫ Ậ Ễ Ệ Ỗ Ộ",
-}
-
-func pdftotext(t *testing.T, b []byte) string {
-	t.Helper()
-	bin, err := exec.LookPath("pdftotext")
-	if err != nil {
-		t.Fatal("pdftotext is missing: make test installs poppler-utils")
-	}
-	dir := t.TempDir()
-	in := filepath.Join(dir, "doc.pdf")
-	if err := os.WriteFile(in, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(bin, "-layout", "-enc", "UTF-8", in, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	return norm.NFC.String(string(out))
 }
 
 func render(t *testing.T, lines []string) []byte {
@@ -66,7 +46,7 @@ func TestVietnameseTextPrintsIntact(t *testing.T) {
 	for _, n := range names {
 		typed = append(typed, norm.NFD.String(n)) // decomposed input must print as the same letters
 	}
-	text := pdftotext(t, render(t, typed))
+	text := pdftest.Text(t, render(t, typed))
 	for _, n := range names {
 		if !strings.Contains(text, n) {
 			t.Errorf("%q is not in the extracted text:\n%s", n, text)
@@ -80,7 +60,7 @@ func TestCleanDropsWhatCannotPrint(t *testing.T) {
 		t.Fatalf("Clean = %q", got)
 	}
 	// And an emoji that reached a document does not panic it.
-	text := pdftotext(t, render(t, []string{"Chúc mừng 🎉 Nguyễn Văn An"}))
+	text := pdftest.Text(t, render(t, []string{"Chúc mừng 🎉 Nguyễn Văn An"}))
 	if !strings.Contains(text, "Nguyễn Văn An") {
 		t.Fatalf("extracted %q", text)
 	}

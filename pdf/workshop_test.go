@@ -1,47 +1,15 @@
 package pdf_test
 
 import (
-	"os"
-	"os/exec"
-	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 	"time"
 
+	"khuyencong/internal/pdftest"
 	"khuyencong/pdf"
 )
 
 var wsHeader = pdf.Header{Parent: "SỞ CÔNG THƯƠNG TỈNH BẮC GIANG", Unit: "TRUNG TÂM KHUYẾN CÔNG VÀ XÚC TIẾN THƯƠNG MẠI"}
-
-// qrCodes renders each page at 150 dpi and decodes its QR codes with zbarimg, page by page.
-func qrCodes(t *testing.T, b []byte) []string {
-	t.Helper()
-	for _, bin := range []string{"pdftoppm", "zbarimg"} {
-		if _, err := exec.LookPath(bin); err != nil {
-			t.Fatalf("%s is missing: make test installs poppler-utils and zbar-tools", bin)
-		}
-	}
-	dir := t.TempDir()
-	in := filepath.Join(dir, "doc.pdf")
-	if err := os.WriteFile(in, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := exec.Command("pdftoppm", "-r", "150", "-png", in, filepath.Join(dir, "page")).CombinedOutput(); err != nil {
-		t.Fatalf("pdftoppm: %v %s", err, out)
-	}
-	pages, _ := filepath.Glob(filepath.Join(dir, "page*.png"))
-	sort.Strings(pages)
-	var codes []string
-	for _, p := range pages {
-		out, err := exec.Command("zbarimg", "--raw", "-q", p).Output()
-		if err != nil {
-			t.Fatalf("zbarimg %s: %v", filepath.Base(p), err)
-		}
-		codes = append(codes, strings.TrimSpace(string(out)))
-	}
-	return codes
-}
 
 func TestInvitationsPrintEveryNameAndAReadableQR(t *testing.T) {
 	inv := pdf.Invitations{
@@ -58,14 +26,14 @@ func TestInvitationsPrintEveryNameAndAReadableQR(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := pdftotext(t, b)
+	text := pdftest.Text(t, b)
 	for _, want := range []string{"GIẤY MỜI", "Bà " + names[0], names[1], names[2], names[3], "HTX Mỳ Chũ Thủ Dương",
 		"Nam Dương, Huyện Lục Ngạn", "Thứ Năm, 12/03/2026", "Hội trường UBND huyện Lục Ngạn", "Chủ nhiệm hợp tác xã"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the invitations lack %q", want)
 		}
 	}
-	codes := qrCodes(t, b)
+	codes := pdftest.QRCodes(t, b)
 	if len(codes) != 4 {
 		t.Fatalf("%d pages, want 4", len(codes))
 	}
@@ -92,7 +60,7 @@ func TestProgrammePrintsEveryDayTopicAndSpeaker(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := pdftotext(t, b)
+	text := pdftest.Text(t, b)
 	for _, want := range []string{"CHƯƠNG TRÌNH", "Nâng cao năng lực quản lý cho cơ sở CNNT", "Ngày 1", "Ngày 2", "Đón đại biểu từ 07:30",
 		"Chủ đề " + names[0], "Chủ đề " + names[7], names[6], "Trang 2/"} {
 		if !strings.Contains(text, want) {
