@@ -1,11 +1,11 @@
 package models_test
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 	"time"
 
+	"khuyencong/internal/plans"
 	"khuyencong/internal/testdb"
 	"khuyencong/models"
 	"khuyencong/models/demo"
@@ -62,33 +62,15 @@ func TestHotQueriesUseIndexes(t *testing.T) {
 			if err := tx.Get(&plan, `EXPLAIN (FORMAT JSON) `+q, a...); err != nil {
 				t.Fatal(err)
 			}
-			var root []struct{ Plan planNode }
-			if err := json.Unmarshal(plan, &root); err != nil {
+			scans, err := plans.SeqScans(plan)
+			if err != nil {
 				t.Fatal(err)
 			}
-			for _, rel := range root[0].Plan.seqScans() {
+			for _, rel := range scans {
 				if !referenceTables[rel] && !(name == "reach" && rel == "support_records") {
 					t.Errorf("sequential scan of %s: no index serves the query\n%s", rel, plan)
 				}
 			}
 		})
 	}
-}
-
-type planNode struct {
-	NodeType string     `json:"Node Type"`
-	Relation string     `json:"Relation Name"`
-	Plans    []planNode `json:"Plans"`
-}
-
-// seqScans lists the tables a plan reads by sequential scan.
-func (n planNode) seqScans() []string {
-	var out []string
-	if n.NodeType == "Seq Scan" {
-		out = append(out, n.Relation)
-	}
-	for _, c := range n.Plans {
-		out = append(out, c.seqScans()...)
-	}
-	return out
 }

@@ -76,14 +76,7 @@ func (s *Store) get(ctx context.Context, dest any, q string, args ...any) error 
 		return err
 	}
 	defer release()
-	st, ok, err := s.prepared(ctx, q)
-	switch {
-	case err != nil:
-		return err
-	case !ok:
-		return s.db.GetContext(ctx, dest, q, args...)
-	}
-	return st.GetContext(ctx, dest, args...)
+	return s.one(ctx, nil, dest, q, args...)
 }
 
 // sel runs a many-row query as a prepared statement (see stmtCache), in its turn (see admit).
@@ -93,46 +86,61 @@ func (s *Store) sel(ctx context.Context, dest any, q string, args ...any) error 
 		return err
 	}
 	defer release()
-	st, ok, err := s.prepared(ctx, q)
-	switch {
-	case err != nil:
-		return err
-	case !ok:
-		return s.db.SelectContext(ctx, dest, q, args...)
-	}
-	return st.SelectContext(ctx, dest, args...)
-}
-
-// inTxStmt returns the store's prepared statement for q bound to tx (database/sql reuses the
-// statement already prepared on the transaction's connection), or nil when the cache is full.
-func (s *Store) inTxStmt(ctx context.Context, tx *sqlx.Tx, q string) (*sqlx.Stmt, error) {
-	st, ok, err := s.prepared(ctx, q)
-	if err != nil || !ok {
-		return nil, err
-	}
-	return tx.StmtxContext(ctx, st), nil
+	return s.many(ctx, nil, dest, q, args...)
 }
 
 // txGet is get inside a transaction: prepared, without a turn of its own (the transaction took one).
 func (s *Store) txGet(ctx context.Context, tx *sqlx.Tx, dest any, q string, args ...any) error {
-	st, err := s.inTxStmt(ctx, tx, q)
-	if err != nil {
-		return err
-	}
-	if st == nil {
-		return tx.GetContext(ctx, dest, q, args...)
-	}
-	return st.GetContext(ctx, dest, args...)
+	return s.one(ctx, tx, dest, q, args...)
 }
 
 // txSel is sel inside a transaction.
 func (s *Store) txSel(ctx context.Context, tx *sqlx.Tx, dest any, q string, args ...any) error {
-	st, err := s.inTxStmt(ctx, tx, q)
+	return s.many(ctx, tx, dest, q, args...)
+}
+
+// one reads one row of q, prepared, on tx or (tx nil) the pool.
+func (s *Store) one(ctx context.Context, tx *sqlx.Tx, dest any, q string, args ...any) error {
+	st, err := s.stmtFor(ctx, tx, q)
 	if err != nil {
 		return err
 	}
 	if st == nil {
-		return tx.SelectContext(ctx, dest, q, args...)
+		return sqlx.GetContext(ctx, s.on(tx), dest, q, args...)
+	}
+	return st.GetContext(ctx, dest, args...)
+}
+
+// many reads the rows of q, prepared, on tx or (tx nil) the pool.
+func (s *Store) many(ctx context.Context, tx *sqlx.Tx, dest any, q string, args ...any) error {
+	st, err := s.stmtFor(ctx, tx, q)
+	if err != nil {
+		return err
+	}
+	if st == nil {
+		return sqlx.SelectContext(ctx, s.on(tx), dest, q, args...)
 	}
 	return st.SelectContext(ctx, dest, args...)
+}
+
+// stmtFor returns the store's prepared statement for q, bound to tx when there is one (database/sql
+// reuses the statement already prepared on the transaction's connection), or nil when the cache is
+// full and q should run unprepared.
+func (s *Store) stmtFor(ctx context.Context, tx *sqlx.Tx, q string) (*sqlx.Stmt, error) {
+	st, ok, err := s.prepared(ctx, q)
+	if err != nil || !ok {
+		return nil, err
+	}
+	if tx != nil {
+		return tx.StmtxContext(ctx, st), nil
+	}
+	return st, nil
+}
+
+// on is where an unprepared query runs: the transaction, or the pool.
+func (s *Store) on(tx *sqlx.Tx) sqlx.QueryerContext {
+	if tx != nil {
+		return tx
+	}
+	return s.db
 }

@@ -3,12 +3,12 @@ package main
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
 	"time"
 
+	"khuyencong/internal/plans"
 	"khuyencong/models"
 )
 
@@ -60,11 +60,11 @@ func (e *env) planCheck(ctx context.Context, token, session string) (row, error)
 		if err := e.db.QueryRowContext(ctx, `EXPLAIN (FORMAT JSON) `+q, a...).Scan(&plan); err != nil {
 			return row{}, fmt.Errorf("explain %s: %w", name, err)
 		}
-		var root []struct{ Plan planNode }
-		if err := json.Unmarshal(plan, &root); err != nil {
+		scans, err := plans.SeqScans(plan)
+		if err != nil {
 			return row{}, err
 		}
-		for _, rel := range root[0].Plan.seqScans() {
+		for _, rel := range scans {
 			if big[rel] && !(name == "reach" && rel == "support_records") {
 				whole = append(whole, name+": "+rel)
 			}
@@ -73,21 +73,4 @@ func (e *env) planCheck(ctx context.Context, token, session string) (row, error)
 	sort.Strings(whole)
 	return row{Figure: "hot queries' plans at scale: tables of over 1,000 rows read whole", Value: series{float64(len(whole))}, Unit: "scans",
 		Target: "0", Met: len(whole) == 0, Note: strings.Join(whole, ", ")}, nil
-}
-
-type planNode struct {
-	NodeType string     `json:"Node Type"`
-	Relation string     `json:"Relation Name"`
-	Plans    []planNode `json:"Plans"`
-}
-
-func (n planNode) seqScans() []string {
-	var out []string
-	if n.NodeType == "Seq Scan" {
-		out = append(out, n.Relation)
-	}
-	for _, c := range n.Plans {
-		out = append(out, c.seqScans()...)
-	}
-	return out
 }
