@@ -168,7 +168,7 @@ func templateFuncs() template.FuncMap {
 		"ferr":     func(lang string, f form, name string) string { return fieldMessage(lang, f.Errors[name]) },
 		"add":      func(a, b int) int { return a + b },
 		"clock":    func(t time.Time) string { return t.In(vi.Zone).Format("15:04") },
-		"hrs":      func(h float64) string { return strings.Replace(strconv.FormatFloat(h, 'f', -1, 64), ".", ",", 1) },
+		"hrs":      hoursComma,
 		"wday":     func(t time.Time) string { return strconv.Itoa(int(t.In(vi.Zone).Weekday())) },
 		"deref": func(p *string) string {
 			if p == nil {
@@ -243,4 +243,9 @@ func requestID(c *fiber.Ctx) string {
 		return v
 	}
 	return ""
+}
+
+// hoursComma writes a number of hours the Vietnamese way, with a decimal comma: 2,5.
+func hoursComma(h float64) string {
+	return strings.Replace(strconv.FormatFloat(h, 'f', -1, 64), ".", ",", 1)
 }

@@ -91,8 +91,19 @@ func (h *Handler) CatalogueShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.render(c, fiber.StatusOK, "catalogue/show", "cat.title", map[string]any{"Course": course, "Sessions": publicSessionList(Lang(c), sessions)})
+	lang := Lang(c)
+	facts := courseFacts{Kind: T(lang, "kind."+course.Kind), Status: T(lang, "status."+course.Status),
+		Dates: vi.Date(course.StartDate) + " – " + vi.Date(course.EndDate), Hours: hoursComma(course.Hours)}
+	if course.LeadTitle != nil {
+		facts.LeadTitle = T(lang, "cat.mtitle."+*course.LeadTitle)
+	}
+	return h.render(c, fiber.StatusOK, "catalogue/show", "cat.title", map[string]any{"Course": course, "Facts": facts,
+		"Sessions": publicSessionList(lang, sessions)})
 }
+
+// courseFacts are the public class page's labels and formatted values, made here rather than by
+// template function calls (each a reflective call, on the most visited page).
+type courseFacts struct{ Kind, Status, Dates, LeadTitle, Hours string }
 
 // publicSessionList writes a public class's sessions as the list items of its page, in Go: the list
 // is most of the page, and each field of each row cost the template a reflective escaper call. Every

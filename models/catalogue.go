@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -153,7 +154,15 @@ const publicSessionsQuery = `
 // is left out: it is internal and may speak of a person's illness.
 func (s *Store) ListPublicSessions(ctx context.Context, courseID int64) ([]PublicSession, error) {
 	out := []PublicSession{}
-	if err := s.sel(ctx, &out, publicSessionsQuery, courseID); err != nil {
+	err := s.each(ctx, publicSessionsQuery, []any{courseID}, func(r *sql.Rows) error {
+		var p PublicSession
+		if err := r.Scan(&p.StartsAt, &p.EndsAt, &p.VenueName, &p.InstructorName, &p.Topic, &p.Status); err != nil {
+			return err
+		}
+		out = append(out, p)
+		return nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("public sessions of course %d: %w", courseID, mapErr(err))
 	}
 	return out, nil
