@@ -104,3 +104,23 @@ func FitFontSize(doc *gofpdf.Fpdf, family, style, text string, width, max, min f
 	}
 	return size
 }
+
+// letterhead prints the issuing body at the left and the national motto at the right.
+func letterhead(doc *gofpdf.Fpdf, h Header) {
+	doc.SetFont(Sans, "", 9)
+	doc.CellFormat(90, 5, Clean(h.Parent), "", 0, "C", false, 0, "")
+	doc.SetFont(Sans, "B", 9)
+	doc.CellFormat(0, 5, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "", 1, "C", false, 0, "")
+	doc.CellFormat(90, 5, Clean(h.Unit), "", 0, "C", false, 0, "")
+	doc.CellFormat(0, 5, "Độc lập - Tự do - Hạnh phúc", "", 1, "C", false, 0, "")
+}
+
+// pageNumbers prints "Trang n/N" at the foot of every page.
+func pageNumbers(doc *gofpdf.Fpdf) {
+	doc.AliasNbPages("{nb}")
+	doc.SetFooterFunc(func() {
+		doc.SetY(-12)
+		doc.SetFont(Sans, "", 8)
+		doc.CellFormat(0, 5, fmt.Sprintf("Trang %d/{nb}", doc.PageNo()), "", 0, "C", false, 0, "")
+	})
+}

@@ -1,7 +1,6 @@
 package pdf
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -44,12 +43,7 @@ func RenderProgramme(p Programme) ([]byte, error) {
 	}
 	doc.SetMargins(15, 15, 15)
 	doc.SetAutoPageBreak(true, 18)
-	doc.AliasNbPages("{nb}")
-	doc.SetFooterFunc(func() {
-		doc.SetY(-12)
-		doc.SetFont(Sans, "", 8)
-		doc.CellFormat(0, 5, fmt.Sprintf("Trang %d/{nb}", doc.PageNo()), "", 0, "C", false, 0, "")
-	})
+	pageNumbers(doc)
 	doc.AddPage()
 	letterhead(doc, p.Header)
 	doc.Ln(6)
@@ -102,16 +96,6 @@ func RenderProgramme(p Programme) ([]byte, error) {
 		}
 	}
 	return Output(doc)
-}
-
-// letterhead prints the issuing body at the left and the national motto at the right.
-func letterhead(doc *gofpdf.Fpdf, h Header) {
-	doc.SetFont(Sans, "", 9)
-	doc.CellFormat(90, 5, Clean(h.Parent), "", 0, "C", false, 0, "")
-	doc.SetFont(Sans, "B", 9)
-	doc.CellFormat(0, 5, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "", 1, "C", false, 0, "")
-	doc.CellFormat(90, 5, Clean(h.Unit), "", 0, "C", false, 0, "")
-	doc.CellFormat(0, 5, "Độc lập - Tự do - Hạnh phúc", "", 1, "C", false, 0, "")
 }
 
 // labelLine prints "label value", the value wrapping under itself; nothing when the value is empty.

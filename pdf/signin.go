@@ -41,12 +41,7 @@ func RenderSignInSheet(s SignInSheet) ([]byte, error) {
 	}
 	doc.SetMargins(15, 15, 15)
 	doc.SetAutoPageBreak(true, 18)
-	doc.AliasNbPages("{nb}")
-	doc.SetFooterFunc(func() {
-		doc.SetY(-12)
-		doc.SetFont(Sans, "", 8)
-		doc.CellFormat(0, 5, fmt.Sprintf("Trang %d/{nb}", doc.PageNo()), "", 0, "C", false, 0, "")
-	})
+	pageNumbers(doc)
 	widths := []float64{12, 62, 26, 40, 40}
 	heads := []string{"STT", "Họ và tên", "Ngày sinh", "Xã/phường", "Chữ ký"}
 	tableHead := func() {
@@ -63,12 +58,7 @@ func RenderSignInSheet(s SignInSheet) ([]byte, error) {
 		}
 	})
 	doc.AddPage()
-	doc.SetFont(Sans, "", 9)
-	doc.CellFormat(90, 5, Clean(s.Header.Parent), "", 0, "C", false, 0, "")
-	doc.SetFont(Sans, "B", 9)
-	doc.CellFormat(0, 5, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "", 1, "C", false, 0, "")
-	doc.CellFormat(90, 5, Clean(s.Header.Unit), "", 0, "C", false, 0, "")
-	doc.CellFormat(0, 5, "Độc lập - Tự do - Hạnh phúc", "", 1, "C", false, 0, "")
+	letterhead(doc, s.Header)
 	doc.Ln(6)
 	doc.SetFont(Sans, "B", 14)
 	doc.CellFormat(0, 8, "DANH SÁCH KÝ NHẬN", "", 1, "C", false, 0, "")

@@ -69,12 +69,7 @@ func slipPage(doc *gofpdf.Fpdf, s Slip, qrName string) error {
 		return fmt.Errorf("qr code: %w", err)
 	}
 	doc.AddPage()
-	doc.SetFont(Sans, "", 9)
-	doc.CellFormat(90, 5, Clean(s.Header.Parent), "", 0, "C", false, 0, "")
-	doc.SetFont(Sans, "B", 9)
-	doc.CellFormat(0, 5, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "", 1, "C", false, 0, "")
-	doc.CellFormat(90, 5, Clean(s.Header.Unit), "", 0, "C", false, 0, "")
-	doc.CellFormat(0, 5, "Độc lập - Tự do - Hạnh phúc", "", 1, "C", false, 0, "")
+	letterhead(doc, s.Header)
 	doc.Ln(7)
 	doc.SetFont(Sans, "B", 16)
 	doc.CellFormat(0, 9, "PHIẾU GHI DANH", "", 1, "C", false, 0, "")
