@@ -159,16 +159,9 @@ func (h *Handler) sessionAccess(c *fiber.Ctx) (models.Course, models.CourseSessi
 	if err != nil {
 		return course, models.CourseSession{}, false, err
 	}
-	sid, err := sessionIDParam(c)
-	if err != nil {
-		return course, models.CourseSession{}, false, err
-	}
-	sess, err := h.store.GetSession(c.UserContext(), sid)
+	sess, err := h.sessionOf(c, course)
 	if err != nil {
 		return course, sess, false, err
-	}
-	if sess.CourseID != course.ID {
-		return course, sess, false, fiber.ErrNotFound
 	}
 	u := currentUser(c)
 	teaches := sess.InstructorUser != nil && *sess.InstructorUser == u.ID

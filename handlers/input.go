@@ -117,6 +117,22 @@ func optionalID(errs fieldErrors, name, v string) *int64 {
 	return &id
 }
 
+// sessionOf loads the session :sid of the course; a session of another course is the plain 404.
+func (h *Handler) sessionOf(c *fiber.Ctx, course models.Course) (models.CourseSession, error) {
+	sid, err := sessionIDParam(c)
+	if err != nil {
+		return models.CourseSession{}, err
+	}
+	sess, err := h.store.GetSession(c.UserContext(), sid)
+	if err != nil {
+		return sess, err
+	}
+	if sess.CourseID != course.ID {
+		return sess, fiber.ErrNotFound
+	}
+	return sess, nil
+}
+
 // sessionIDParam reads :sid.
 func sessionIDParam(c *fiber.Ctx) (int64, error) {
 	id, err := strconv.ParseInt(c.Params("sid"), 10, 64)

@@ -17,18 +17,11 @@ func (h *Handler) SessionSignInSheet(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	sid, err := sessionIDParam(c)
+	sess, err := h.sessionOf(c, course)
 	if err != nil {
 		return err
 	}
-	sess, err := h.store.GetSession(c.UserContext(), sid)
-	if err != nil {
-		return err
-	}
-	if sess.CourseID != course.ID {
-		return fiber.ErrNotFound
-	}
-	people, err := h.store.SessionAttendees(c.UserContext(), course.ID, sid)
+	people, err := h.store.SessionAttendees(c.UserContext(), course.ID, sess.ID)
 	if err != nil {
 		return err
 	}

@@ -155,24 +155,17 @@ func (h *Handler) WorkshopDoors(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	sid, err := sessionIDParam(c)
+	sess, err := h.sessionOf(c, course)
 	if err != nil {
 		return err
-	}
-	sess, err := h.store.GetSession(c.UserContext(), sid)
-	if err != nil {
-		return err
-	}
-	if sess.CourseID != course.ID {
-		return fiber.ErrNotFound
 	}
 	errs := fieldErrors{}
 	at := clock(errs, "doors_open_at", c.FormValue("doors_time"))
 	if len(errs) == 0 {
 		d := sess.StartsAt.In(vi.Zone)
 		when := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, vi.Zone).Add(at)
-		if err = h.store.SetDoorsOpen(c.UserContext(), actor(c), course.ID, sid, when); err == nil {
-			return c.Redirect(fmt.Sprintf("/workshops/%d#day-%d", course.ID, sid), fiber.StatusSeeOther)
+		if err = h.store.SetDoorsOpen(c.UserContext(), actor(c), course.ID, sess.ID, when); err == nil {
+			return c.Redirect(fmt.Sprintf("/workshops/%d#day-%d", course.ID, sess.ID), fiber.StatusSeeOther)
 		}
 		if !formError(err, errs, nil) {
 			return err
